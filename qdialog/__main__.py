@@ -1,0 +1,5 @@
+import sys
+
+from qdialog.cli import main
+
+sys.exit(main())

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from qdialog.core.audit import instance_update
+from qdialog.tenancy.models import Membership
+
+from .forms import ProfileForm
+
+
+@login_required
+def profile(request):
+    """The person's own page: name, language, roles; links to password and 2FA settings."""
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        user.refresh_from_db()
+        instance_update(actor=user, instance=user, fields=fields)
+        language = user.preferred_language
+        translation.activate(language)
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False))
+        return response
+    memberships = (Membership.objects.filter(user=user)
+                   .select_related("programme", "cluster", "municipality", "organisation"))
+    return render(request, "accounts/profile.html",
+                  {"form": form, "memberships": memberships},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,52 @@
+"""`qdialog serve`: gunicorn with sensible defaults; whitenoise serves the static files."""
+
+import os
+import shutil
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Run the production web server (gunicorn). Static files are served by whitenoise."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("QDIALOG_BIND", "127.0.0.1:8000"),
+                            help="Address and port (default 127.0.0.1:8000, env QDIALOG_BIND).")
+        parser.add_argument("--workers", type=int,
+                            default=int(os.environ.get("QDIALOG_WORKERS", "2")),
+                            help="Worker processes (default 2, env QDIALOG_WORKERS).")
+        parser.add_argument("--threads", type=int,
+                            default=int(os.environ.get("QDIALOG_THREADS", "1")))
+        parser.add_argument("--timeout", type=int, default=60)
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="Skip collecting static files before starting.")
+        parser.add_argument("--migrate", action="store_true",
+                            help="Apply database migrations before starting.")
+
+    def handle(self, *args, **options):
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
+            "gunicorn")
+        if gunicorn is None:
+            raise CommandError("gunicorn is not installed in this environment.")
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=1)
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if not settings.PRODUCTION:
+            self.stderr.write(self.style.WARNING(
+                "Note: QDIALOG_MODE is not 'production'; security settings are relaxed."))
+        self.stdout.write(f"qdialog serving on http://{options['bind']}/ "
+                          f"({options['workers']} workers)")
+        self.stdout.flush()
+        os.execv(gunicorn, [
+            gunicorn, "qdialog.wsgi:application",
+            "--bind", options["bind"],
+            "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]),
+            "--timeout", str(options["timeout"]),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ])
