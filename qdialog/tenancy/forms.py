@@ -81,6 +81,8 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        self.instance.municipality = municipality
+        self.instance.programme_id = municipality.programme_id
         self.fields["professional_system"].choices = [
             (v, label) for v, label in ProfessionalSystem.choices
             if v != ProfessionalSystem.INSTITUTE

@@ -1,0 +1,52 @@
+# qdialog – the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install translations serve messages vendor clean help
+
+help:
+	@echo "make demo   – install, migrate, load the demo programme and serve at http://$(HOST):$(PORT)/"
+	@echo "make test   – install if needed and run the whole test suite"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@$(BIN)/qdialog compiletranslations >/dev/null
+
+# axe-core for the accessibility checks in the browser tests (from the npm registry).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	 else echo "npm not found: the accessibility checks in the browser tests will be skipped"; fi
+
+demo: install
+	@mkdir -p var
+	$(BIN)/qdialog migrate --noinput -v0
+	$(BIN)/qdialog seed-demo --if-missing
+	@$(BIN)/qdialog demo-logins
+	@echo "Serving qdialog at http://$(HOST):$(PORT)/ – stop with Ctrl+C"
+	$(BIN)/qdialog runserver $(HOST):$(PORT)
+
+test: install node_modules/.package-lock.json
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-extract the translatable strings after changing texts, then translate locale/de/.
+messages: $(STAMP)
+	cd qdialog && ../$(BIN)/qdialog makemessages -l de -l en --no-obsolete --ignore "static/vendor/*"
+
+# Re-vendor KERN UX and htmx from the npm registry into qdialog/static/vendor.
+vendor:
+	bash scripts/vendor-static.sh
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache test-artifacts
