@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from qdialog.accounts import views as account_views
 from qdialog.core import views as core_views
@@ -13,6 +13,15 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/profile/", account_views.profile, name="profile"),
+    # allauth's views, answering invalid input with 400 (same names, so they take precedence)
+    path("accounts/login/", account_views.LoginView.as_view(), name="account_login"),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(),
+         name="account_change_password"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(),
+         name="account_reset_password"),
+    re_path(r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+            account_views.PasswordResetFromKeyView.as_view(),
+            name="account_reset_password_from_key"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("qdialog.tenancy.urls")),

@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,3 +34,28 @@ def profile(request):
     return render(request, "accounts/profile.html",
                   {"form": form, "memberships": memberships},
                   status=400 if form.errors else 200)
+
+
+class _InvalidFormAnswers400:
+    """allauth re-renders an invalid form with 200; qdialog answers bad input with 400."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class LoginView(_InvalidFormAnswers400, allauth_views.LoginView):
+    pass
+
+
+class PasswordChangeView(_InvalidFormAnswers400, allauth_views.PasswordChangeView):
+    pass
+
+
+class PasswordResetView(_InvalidFormAnswers400, allauth_views.PasswordResetView):
+    pass
+
+
+class PasswordResetFromKeyView(_InvalidFormAnswers400, allauth_views.PasswordResetFromKeyView):
+    pass

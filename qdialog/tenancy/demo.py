@@ -61,18 +61,18 @@ CLUSTER_NAMES = [
     "Oberland", "Main-Kinzig", "Vorpommern", "Neckar-Alb", "Erzgebirge", "Förde",
 ]
 
-# (template, system, for partners too)
+# (template, system, in partner municipalities: "always", "often" or "never")
 ORGANISATIONS = [
-    ("Jugendamt {n} – Allgemeiner Sozialer Dienst", ProfessionalSystem.YOUTH_OFFICE, True),
-    ("Kinder- und Jugendhilfe {n} e. V.", ProfessionalSystem.INDEPENDENT_PROVIDER, True),
-    ("Familienzentrum Regenbogen {n}", ProfessionalSystem.INDEPENDENT_PROVIDER, False),
-    ("Klinikum {n}, Klinik für Kinder- und Jugendmedizin", ProfessionalSystem.HEALTH, True),
-    ("Grundschule am Lindenplatz {n}", ProfessionalSystem.SCHOOL, True),
-    ("Kita Sonnenblume {n}", ProfessionalSystem.KITA, True),
-    ("Polizeiinspektion {n}", ProfessionalSystem.POLICE, False),
-    ("Amtsgericht {n} – Familiengericht", ProfessionalSystem.FAMILY_COURT, False),
-    ("Erziehungs- und Familienberatung {n}", ProfessionalSystem.COUNSELLING, True),
-    ("Netzwerk Frühe Hilfen {n}", ProfessionalSystem.EARLY_HELP, False),
+    ("Jugendamt {n} – Allgemeiner Sozialer Dienst", ProfessionalSystem.YOUTH_OFFICE, "always"),
+    ("Kinder- und Jugendhilfe {n} e. V.", ProfessionalSystem.INDEPENDENT_PROVIDER, "always"),
+    ("Familienzentrum Regenbogen {n}", ProfessionalSystem.INDEPENDENT_PROVIDER, "never"),
+    ("Klinikum {n}, Klinik für Kinder- und Jugendmedizin", ProfessionalSystem.HEALTH, "often"),
+    ("Grundschule am Lindenplatz {n}", ProfessionalSystem.SCHOOL, "often"),
+    ("Kita Sonnenblume {n}", ProfessionalSystem.KITA, "often"),
+    ("Polizeiinspektion {n}", ProfessionalSystem.POLICE, "never"),
+    ("Amtsgericht {n} – Familiengericht", ProfessionalSystem.FAMILY_COURT, "never"),
+    ("Erziehungs- und Familienberatung {n}", ProfessionalSystem.COUNSELLING, "often"),
+    ("Netzwerk Frühe Hilfen {n}", ProfessionalSystem.EARLY_HELP, "never"),
 ]
 
 #: one login per role; printed by `qdialog demo-logins` and `make demo`
@@ -146,8 +146,9 @@ def demo_load() -> Programme:
     organisations = []
     for m in municipalities:
         model = m.cluster_role == ClusterRole.MODEL
-        for template, system, for_partners in ORGANISATIONS:
-            if model or (for_partners and rng.random() < 0.85):
+        for template, system, in_partners in ORGANISATIONS:
+            if model or in_partners == "always" or (in_partners == "often"
+                                                    and rng.random() < 0.8):
                 organisations.append(Organisation(programme=programme, municipality=m,
                                                   name=template.format(n=_short(m.name)),
                                                   professional_system=system))

@@ -121,7 +121,7 @@ class Municipality(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
                                   related_name="municipalities", verbose_name=_("programme"))
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, null=True, blank=True,
+    cluster = models.ForeignKey(Cluster, on_delete=models.RESTRICT, null=True, blank=True,
                                 related_name="municipalities", verbose_name=_("cluster"))
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=MunicipalityKind.choices)

@@ -1,0 +1,51 @@
+"""The demo programme: 12 clusters, 43 municipalities (12 model, 31 partner), logins per role."""
+
+from django.test import Client
+from django.urls import reverse
+
+from qdialog.tenancy import demo
+from qdialog.tenancy.models import ClusterRole, EvaluationMode, Membership, Role
+
+
+def test_demo_structure(db):
+    programme = demo.demo_load()
+    municipalities = programme.municipalities.all()
+    assert programme.clusters.count() == 12
+    assert municipalities.count() == 43
+    assert municipalities.filter(cluster_role=ClusterRole.MODEL).count() == 12
+    assert municipalities.filter(cluster_role=ClusterRole.PARTNER).count() == 31
+    model = municipalities.filter(cluster_role=ClusterRole.MODEL)
+    assert model.filter(evaluation_mode=EvaluationMode.EXTERNAL).count() == 6
+    assert model.filter(evaluation_mode=EvaluationMode.SELF).count() == 6
+    for cluster in programme.clusters.all():
+        assert cluster.municipalities.filter(cluster_role=ClusterRole.MODEL).count() == 1
+    for m in municipalities:
+        systems = set(m.organisations.values_list("professional_system", flat=True))
+        assert "youth_office" in systems and len(systems) >= 3
+    assert programme.organisations.filter(professional_system="institute").count() == 1
+    assert {m.role for m in Membership.objects.all()} == set(Role.values)
+
+
+def test_every_demo_login_works(db):
+    demo.demo_load()
+    for local, _name, role in demo.DEMO_LOGINS:
+        client = Client()
+        response = client.post(reverse("account_login"),
+                               {"login": demo.demo_email(local), "password": demo.DEMO_PASSWORD})
+        assert response.status_code == 302, local
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_demo_contains_no_real_looking_personal_data(db):
+    demo.demo_load()
+    from qdialog.accounts.models import User
+
+    assert all(u.email.endswith("@" + demo.DEMO_DOMAIN) for u in User.objects.all())
+
+
+def test_demo_reset(db):
+    demo.demo_load()
+    demo.demo_remove()
+    assert not demo.demo_exists()
+    demo.demo_load()
+    assert demo.demo_exists()
