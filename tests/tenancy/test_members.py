@@ -50,7 +50,7 @@ def test_invite_existing_person_reuses_account(client_for, world,
                                   "role": "municipal_coordinator"})
     assert User.objects.filter(email="paul@example.org").count() == 1
     assert Membership.objects.filter(user=world.people["paul"]).count() == 2
-    assert "existing account" in mail.outbox[0].body
+    assert "bestehenden Konto" in mail.outbox[0].body  # in the recipient's language
 
 
 def test_programme_invite_cluster_coordinator(client_for, world,
