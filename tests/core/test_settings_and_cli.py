@@ -1,6 +1,7 @@
 """Settings refuse an unsafe production start; the command line speaks in one clear line."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,8 @@ QDIALOG = [sys.executable, "-m", "qdialog"]
 
 def run(args, **env):
     environment = {k: v for k, v in os.environ.items()
-                   if k not in {"QDIALOG_MODE", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+                   if k not in {"QDIALOG_MODE", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                                "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     environment.update(env)
     return subprocess.run([*QDIALOG, *args], capture_output=True, text=True, env=environment,
                           timeout=120)
@@ -43,7 +45,7 @@ def test_production_mode_refuses_unsafe_settings(env, complaint):
 
 def test_production_mode_starts_with_safe_settings(tmp_path):
     result = run(["check", "--deploy", "--fail-level", "ERROR"], QDIALOG_MODE="production",
-                 DJANGO_DEBUG="false", SECRET_KEY="k" * 60, ALLOWED_HOSTS="qdialog.example.org",
+                 DJANGO_DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="qdialog.example.org",
                  SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     assert result.returncode == 0, result.stderr
 
