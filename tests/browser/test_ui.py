@@ -96,3 +96,20 @@ def test_keyboard_reaches_the_skip_link_first(page, live_server, live_world):
     assert "Zum Inhalt springen" in focused
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_account_pages_are_accessible(page, live_server, live_world, axe_check, shot):
+    base = live_server.url
+    page.goto(base + "/accounts/password/reset/")
+    axe_check(page, "password reset")
+    shot(page, "07-password-reset-de")
+    log_in(page, base, "paul@example.org")
+    page.get_by_role("link", name="Paul Fachkraft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mein Profil")
+    axe_check(page, "profile")
+    shot(page, "08-profile-de")
+    page.get_by_role("link", name="Zwei-Faktor-Authentifizierung").click()
+    axe_check(page, "two-factor overview")
+    shot(page, "09-mfa-de")
+    page.goto(base + "/accounts/password/change/")
+    axe_check(page, "password change")
