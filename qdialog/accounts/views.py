@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qdialog.core.access import form_changes
 from qdialog.core.audit import instance_update
 from qdialog.tenancy.models import Membership
 
@@ -18,8 +19,7 @@ def profile(request):
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        user.refresh_from_db()
+        fields = form_changes(form)
         instance_update(actor=user, instance=user, fields=fields)
         language = user.preferred_language
         translation.activate(language)

@@ -8,3 +8,15 @@ def require_rule(name: str, user, obj) -> None:
     """Raise 404 unless the rule allows it: a refused object looks like a missing one."""
     if not rules.test_rule(name, user, obj):
         raise Http404("Not in scope")
+
+
+def form_changes(form) -> dict:
+    """The fields a valid ModelForm changed, with the instance reloaded to its stored state.
+
+    A ModelForm writes its cleaned data onto the instance while validating; services want the
+    stored object plus the changes, so that the audit log records old and new values.
+    """
+    fields = {name: form.cleaned_data[name] for name in form.changed_data
+              if name in form.cleaned_data}
+    form.instance.refresh_from_db()
+    return fields

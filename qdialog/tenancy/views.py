@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import require_rule
+from qdialog.core.access import form_changes, require_rule
 from qdialog.core.scope import get_in_scope
 
 from . import selectors, services
@@ -62,8 +62,7 @@ def programme_edit(request, slug):
     programme = _programme(request, slug, "tenancy.manage_programme")
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        programme.refresh_from_db()
+        fields = form_changes(form)
         services.programme_update(actor=request.user, programme=programme, fields=fields)
         messages.success(request, _("The programme was saved."))
         return redirect("tenancy:programme", slug=programme.slug)
@@ -135,8 +134,7 @@ def cluster_edit(request, slug, number):
     require_rule("tenancy.manage_programme", request.user, cluster.programme)
     form = ClusterForm(request.POST or None, instance=cluster, programme=cluster.programme)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        cluster.refresh_from_db()
+        fields = form_changes(form)
         services.cluster_update(actor=request.user, cluster=cluster, fields=fields)
         messages.success(request, _("The cluster was saved."))
         return redirect("tenancy:cluster", slug=slug, number=cluster.number)
@@ -174,8 +172,7 @@ def municipality_edit(request, pk):
     form = MunicipalityForm(request.POST or None, instance=municipality,
                             programme=municipality.programme, can_move=can_move)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        municipality.refresh_from_db()
+        fields = form_changes(form)
         services.municipality_update(actor=request.user, municipality=municipality,
                                      fields=fields)
         messages.success(request, _("The municipality was saved."))
@@ -242,8 +239,7 @@ def organisation_edit(request, pk, org_pk):
     form = OrganisationForm(request.POST or None, instance=organisation,
                             municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        organisation.refresh_from_db()
+        fields = form_changes(form)
         services.organisation_update(actor=request.user, organisation=organisation,
                                      fields=fields)
         messages.success(request, _("The organisation was saved."))

@@ -121,3 +121,18 @@ def test_every_tenancy_url_has_an_access_case():
     names = {p.name for p in urlpatterns}
     missing = {n for n in names if n not in covered}
     assert not missing, f"add access cases for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site_is_for_operators_only(client_for, world, role):
+    response = client_for(role).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_operator_reaches_admin(client, world):
+    from qdialog.accounts.models import User
+
+    client.force_login(User.objects.create_superuser(email="op@example.org", password="x" * 12))
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/tenancy/municipality/").status_code == 200
+    assert client.get("/admin/core/auditentry/").status_code == 200
