@@ -33,7 +33,6 @@ demo: install
 	@mkdir -p var
 	$(BIN)/qdialog migrate --noinput -v0
 	$(BIN)/qdialog seed-demo --if-missing
-	@$(BIN)/qdialog demo-logins
 	@echo "Serving qdialog at http://$(HOST):$(PORT)/ – stop with Ctrl+C"
 	$(BIN)/qdialog runserver $(HOST):$(PORT)
 

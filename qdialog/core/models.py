@@ -50,5 +50,25 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
     @property
+    def change_rows(self):
+        """(label, old, new) per changed field, with the field's name and choice labels."""
+        model = self.content_type.model_class() if self.content_type else None
+        rows = []
+        for name, values in (self.changes or {}).items():
+            old, new = (list(values) + [None, None])[:2]
+            label = name
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except Exception:  # noqa: BLE001 - a field removed since; show the raw name
+                    field = None
+                if field is not None:
+                    label = field.verbose_name
+                    choices = dict(field.flatchoices) if field.choices else {}
+                    old, new = choices.get(old, old), choices.get(new, new)
+            rows.append((label, old, new))
+        return rows
+
+    @property
     def object_kind(self):
         return self.content_type.model_class()._meta.verbose_name if self.content_type else ""

@@ -99,6 +99,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class OrganisationFilterForm(forms.Form):
+    is_filter = True  # filters are all optional: no "optional" marks
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     system = forms.ChoiceField(label=_("Professional system"), required=False,
                                choices=[("", _("all"))] + [
@@ -149,6 +150,7 @@ class ProgrammeInviteForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    is_filter = True
     action = forms.ChoiceField(label=_("Action"), required=False)
 
     def __init__(self, *args, **kwargs):

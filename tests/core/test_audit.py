@@ -62,3 +62,12 @@ def test_admin_cannot_edit_audit_entries(world, client):
     entry.refresh_from_db()
     assert entry.summary == ""
     assert response.status_code in (302, 403, 200)
+
+
+def test_changes_are_shown_with_field_names_and_choice_labels(client_for, world):
+    services.municipality_update(actor=world.people["alice"], municipality=world.m2,
+                                 fields={"population": 5, "evaluation_mode": "self"})
+    body = client_for("alice").get(reverse("tenancy:municipality_audit",
+                                           args=[world.m2.pk])).content.decode()
+    assert "Population: 100000 → 5" in body
+    assert "Evaluation: No evaluation → Self-evaluation" in body

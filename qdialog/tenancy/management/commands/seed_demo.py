@@ -18,6 +18,7 @@ class Command(BaseCommand):
         if demo.demo_exists():
             if if_missing:
                 self.stdout.write("The demo programme is already loaded.")
+                self.stdout.write("Demo logins:\n" + "\n".join(demo.demo_login_lines()))
                 return
             if not reset:
                 raise CommandError("The demo programme is already loaded; use --reset to load "
