@@ -17,6 +17,8 @@ def run(args, **env):
                    if k not in {"QDIALOG_MODE", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
                                 "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     environment.update(env)
+    if "SQLITE_PATH" in env:  # a throw-away SQLite file, even when the suite runs on PostgreSQL
+        environment.pop("DATABASE_URL", None)
     return subprocess.run([*QDIALOG, *args], capture_output=True, text=True, env=environment,
                           timeout=120)
 
