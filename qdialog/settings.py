@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qdialog.core",
     "qdialog.accounts",
     "qdialog.tenancy",
+    "qdialog.surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -243,5 +244,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# --- Cache (rate limits). Per process by default; set CACHE_URL for several app servers. ------
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- qdialog ----------------------------------------------------------------------------------
 QDIALOG_SITE_NAME = env.str("QDIALOG_SITE_NAME", default="qdialog")
+#: the address respondents reach qdialog at, for links in invitation e-mails
+QDIALOG_BASE_URL = env.str("QDIALOG_BASE_URL", default="http://127.0.0.1:8000")
+#: submissions a minute through one open group code from one address
+QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("qdialog.tenancy.urls")),
+    path("", include("qdialog.surveys.urls")),
 ]
 
 if settings.DEBUG:

@@ -28,6 +28,7 @@ class Scope:
     coordinated_municipalities: frozenset[int] = field(default_factory=frozenset)
     participant_municipalities: frozenset[int] = field(default_factory=frozenset)
     programmes_with_any_role: frozenset[int] = field(default_factory=frozenset)
+    _coordinated_programmes: frozenset[int] = field(default_factory=frozenset)
 
     # --- what kind of person -------------------------------------------------------------
     @property
@@ -76,6 +77,30 @@ class Scope:
                 | self.participant_municipalities)
         )
 
+    def coordinating_programmes(self) -> frozenset[int]:
+        """Programmes in which the person is institute staff or a coordinator."""
+        return self.institute_programmes | self._coordinated_programmes
+
+    def waves(self):
+        """Survey waves the person may follow and manage (not participants)."""
+        from qdialog.surveys.models import Wave
+
+        return Wave.objects.filter(
+            Q(programme_id__in=self.institute_programmes)
+            | Q(cluster_id__in=self.coordinated_clusters)
+            | Q(municipality__cluster_id__in=self.coordinated_clusters)
+            | Q(municipality_id__in=self.coordinated_municipalities))
+
+    def instruments(self):
+        """Instruments the person may see: the programme's own, and their municipalities'."""
+        from qdialog.surveys.models import Instrument
+
+        return Instrument.objects.filter(
+            Q(programme_id__in=self.institute_programmes)
+            | Q(programme_id__in=self._coordinated_programmes, municipality__isnull=True)
+            | Q(municipality__cluster_id__in=self.coordinated_clusters)
+            | Q(municipality_id__in=self.coordinated_municipalities))
+
     # --- predicates (used by qdialog/tenancy/rules.py) ---------------------------------------
     def is_institute_staff(self, programme_id: int | None) -> bool:
         return programme_id in self.institute_programmes
@@ -116,8 +141,11 @@ def scope_for(user) -> Scope:
     )
     sets: dict[str, set[int]] = {r: set() for r in Role.values}
     programmes: set[int] = set()
+    coordinated_programmes: set[int] = set()
     for role, programme_id, cluster_id, municipality_id in rows:
         programmes.add(programme_id)
+        if role in (Role.CLUSTER_COORDINATOR, Role.MUNICIPAL_COORDINATOR):
+            coordinated_programmes.add(programme_id)
         sets[role].add({Role.INSTITUTE_STAFF: programme_id,
                         Role.CLUSTER_COORDINATOR: cluster_id}.get(role, municipality_id))
     scope = Scope(
@@ -127,6 +155,7 @@ def scope_for(user) -> Scope:
         coordinated_municipalities=frozenset(sets[Role.MUNICIPAL_COORDINATOR]),
         participant_municipalities=frozenset(sets[Role.PARTICIPANT]),
         programmes_with_any_role=frozenset(programmes),
+        _coordinated_programmes=frozenset(coordinated_programmes),
     )
     user._qdialog_scope = scope
     return scope

@@ -163,6 +163,10 @@ def demo_load() -> Programme:
     organisation_create(actor=coordinator, municipality=first_model, fields={
         "name": "Schulsozialarbeit Ahrenmoor", "professional_system": ProfessionalSystem.SCHOOL,
         "description": "Schulsozialarbeit an vier Schulen des Landkreises"})
+    # later capabilities extend the demo with their data
+    from qdialog.surveys import demo as survey_demo
+
+    programme.demo_surveys = survey_demo.load(programme, people[Role.INSTITUTE_STAFF])
     return programme
 
 

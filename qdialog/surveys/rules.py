@@ -1,0 +1,50 @@
+"""Who may follow, run and change surveys (django-rules predicates over the central Scope)."""
+
+import rules
+
+from qdialog.core.scope import scope_for
+
+
+@rules.predicate
+def manages_wave(user, wave):
+    """Institute staff; the coordinator of the wave's municipality or cluster."""
+    if wave is None:
+        return False
+    scope = scope_for(user)
+    return (wave.programme_id in scope.institute_programmes
+            or (wave.cluster_id is not None and wave.cluster_id in scope.coordinated_clusters)
+            or (wave.municipality_id is not None
+                and wave.municipality_id in scope.coordinated_municipalities))
+
+
+@rules.predicate
+def exports_wave(user, wave):
+    """Answer-level exports: institute staff, and the coordinator of a municipality's wave."""
+    if wave is None:
+        return False
+    scope = scope_for(user)
+    return (wave.programme_id in scope.institute_programmes
+            or (wave.municipality_id is not None
+                and wave.municipality_id in scope.coordinated_municipalities))
+
+
+@rules.predicate
+def edits_instrument(user, instrument):
+    if instrument is None:
+        return False
+    scope = scope_for(user)
+    if instrument.municipality_id is None:
+        return instrument.programme_id in scope.institute_programmes
+    return (instrument.programme_id in scope.institute_programmes
+            or instrument.municipality_id in scope.coordinated_municipalities)
+
+
+@rules.predicate
+def creates_surveys_in_programme(user, programme):
+    return programme is not None and programme.pk in scope_for(user).institute_programmes
+
+
+rules.add_rule("surveys.manage_wave", manages_wave)
+rules.add_rule("surveys.export_wave", exports_wave)
+rules.add_rule("surveys.edit_instrument", edits_instrument)
+rules.add_rule("surveys.create_in_programme", creates_surveys_in_programme)

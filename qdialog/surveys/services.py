@@ -1,0 +1,385 @@
+"""Writes for instruments, waves, codes and answer sets.
+
+Every function takes the acting person (None for anonymous respondents), runs in one transaction
+and, where a person acts, leaves an audit entry. Answer sets are never audited individually: the
+audit log must not become a link between a time and an answer set.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
+
+from . import schema
+from .models import (
+    AccessCode,
+    CodeKind,
+    Instrument,
+    Item,
+    Response,
+    Section,
+    SubmissionToken,
+    Wave,
+    WaveStatus,
+    new_code,
+)
+
+FROZEN_MESSAGE = "This instrument is in use by a wave and can no longer change. Copy it to a " \
+                 "new version to make changes."
+
+
+def _refuse_if_frozen(instrument: Instrument) -> None:
+    if instrument.is_frozen:
+        raise ValidationError(_(FROZEN_MESSAGE))
+
+
+# --- instruments ---------------------------------------------------------------------------------
+ITEM_FIELDS = ["code", "kind", "text_de", "text_en", "text_plain", "help_de", "help_en",
+               "help_plain", "required", "reverse_coded", "scale_points", "dont_know", "options",
+               "allow_other", "rows", "min_value", "max_value", "max_length", "condition",
+               "dimension", "role"]
+SECTION_FIELDS = ["code", "title_de", "title_en", "title_plain", "intro_de", "intro_en",
+                  "intro_plain", "condition"]
+
+
+def check_item_code(instrument: Instrument, code: str, *, exclude_pk=None) -> None:
+    if not schema.CODE_RE.match(code or ""):
+        raise ValidationError({"code": _("Use letters, digits and underscores, starting with "
+                                         "a letter (at most 40).")})
+    clash = Item.objects.filter(section__instrument=instrument, code=code)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"code": _("Another question of this instrument has this "
+                                         "code.")})
+
+
+@transaction.atomic
+def instrument_create_from_spec(*, actor, programme, spec: dict, municipality=None,
+                                version: int | None = None) -> Instrument:
+    """Create an instrument with its sections and items from a plain dictionary."""
+    if version is None:
+        version = (Instrument.objects.filter(programme=programme, family=spec["family"])
+                   .aggregate(v=Max("version"))["v"] or 0) + 1
+    instrument = Instrument(
+        programme=programme, municipality=municipality, family=spec["family"], version=version,
+        **{k: spec.get(k, "") for k in ["title_de", "title_en", "title_plain", "intro_de",
+                                          "intro_en", "intro_plain"]},
+        paged=spec.get("paged", True))
+    instrument.full_clean()
+    instrument.save()
+    seen = set()
+    for s_pos, s_spec in enumerate(spec.get("sections", [])):
+        section = Section(instrument=instrument, position=s_pos,
+                          **{k: s_spec.get(k, {} if k == "condition" else "")
+                             for k in SECTION_FIELDS})
+        section.full_clean(exclude=["instrument"])
+        section.save()
+        items = []
+        for i_pos, i_spec in enumerate(s_spec.get("items", [])):
+            if i_spec["code"] in seen or not schema.CODE_RE.match(i_spec["code"]):
+                raise ValidationError(_("Question code %(code)s is invalid or used twice.")
+                                      % {"code": i_spec["code"]})
+            seen.add(i_spec["code"])
+            item = Item(section=section, position=i_pos,
+                        **{k: v for k, v in i_spec.items() if k in ITEM_FIELDS})
+            item.full_clean(exclude=["section"])
+            items.append(item)
+        Item.objects.bulk_create(items)
+    log_action(actor=actor, action="create", obj=instrument,
+               summary=f"{spec['family']} v{version}")
+    return instrument
+
+
+def instrument_spec(instrument: Instrument) -> dict:
+    """The instrument as a plain dictionary (for copies and exports of the structure)."""
+    return {
+        "family": instrument.family, "paged": instrument.paged,
+        **{k: getattr(instrument, k) for k in ["title_de", "title_en", "title_plain",
+                                               "intro_de", "intro_en", "intro_plain"]},
+        "sections": [
+            {**{k: getattr(section, k) for k in SECTION_FIELDS},
+             "items": [{k: getattr(item, k) for k in ITEM_FIELDS}
+                       for item in section.items.all()]}
+            for section in instrument.sections.prefetch_related("items")
+        ],
+    }
+
+
+@transaction.atomic
+def instrument_copy(*, actor, instrument: Instrument, municipality=None) -> Instrument:
+    """A new, editable version with the same identifier and item codes."""
+    copy = instrument_create_from_spec(
+        actor=actor, programme=instrument.programme, spec=instrument_spec(instrument),
+        municipality=municipality if municipality is not None else instrument.municipality)
+    copy.previous = instrument
+    copy.save(update_fields=["previous"])
+    return copy
+
+
+@transaction.atomic
+def instrument_update(*, actor, instrument: Instrument, fields: dict) -> dict:
+    _refuse_if_frozen(instrument)
+    return instance_update(actor=actor, instance=instrument, fields=fields)
+
+
+@transaction.atomic
+def section_save(*, actor, instrument: Instrument, fields: dict,
+                 section: Section | None = None) -> Section:
+    _refuse_if_frozen(instrument)
+    if section is None:
+        position = (instrument.sections.aggregate(p=Max("position"))["p"] or 0) + 1
+        return instance_create(actor=actor, instance=Section(instrument=instrument,
+                                                             position=position, **fields))
+    instance_update(actor=actor, instance=section, fields=fields)
+    return section
+
+
+@transaction.atomic
+def item_save(*, actor, section: Section, fields: dict, item: Item | None = None) -> Item:
+    _refuse_if_frozen(section.instrument)
+    check_item_code(section.instrument, fields.get("code", item.code if item else ""),
+                    exclude_pk=item.pk if item else None)
+    if item is None:
+        position = (section.items.aggregate(p=Max("position"))["p"] or 0) + 1
+        return instance_create(actor=actor, instance=Item(section=section, position=position,
+                                                          **fields))
+    instance_update(actor=actor, instance=item, fields=fields)
+    return item
+
+
+@transaction.atomic
+def element_delete(*, actor, element) -> None:
+    instrument = element.instrument if isinstance(element, Section) else \
+        element.section.instrument
+    _refuse_if_frozen(instrument)
+    instance_delete(actor=actor, instance=element)
+
+
+@transaction.atomic
+def element_move(*, actor, element, direction: int) -> None:
+    """Move a section or an item one place up (-1) or down (+1) among its siblings."""
+    if isinstance(element, Section):
+        siblings = list(element.instrument.sections.all())
+        _refuse_if_frozen(element.instrument)
+    else:
+        siblings = list(element.section.items.all())
+        _refuse_if_frozen(element.section.instrument)
+    index = next(i for i, s in enumerate(siblings) if s.pk == element.pk)
+    target = index + direction
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, sibling in enumerate(siblings):
+            if sibling.position != position:
+                sibling.position = position
+                sibling.save(update_fields=["position"])
+        log_action(actor=actor, action="update", obj=element,
+                   summary="moved up" if direction < 0 else "moved down")
+
+
+# --- waves ---------------------------------------------------------------------------------------
+@transaction.atomic
+def wave_create(*, actor, instrument: Instrument, fields: dict) -> Wave:
+    wave = Wave(instrument=instrument, programme=instrument.programme, **fields)
+    return instance_create(actor=actor, instance=wave)
+
+
+@transaction.atomic
+def wave_update(*, actor, wave: Wave, fields: dict) -> dict:
+    if wave.has_opened:
+        fixed = [f for f in Wave.ANONYMITY_FIELDS if f in fields
+                 and fields[f] != getattr(wave, f)]
+        if fixed:
+            raise ValidationError(_("The anonymity settings of a wave are fixed once it has "
+                                    "opened."))
+    return instance_update(actor=actor, instance=wave, fields=fields)
+
+
+@transaction.atomic
+def wave_open(*, actor, wave: Wave) -> None:
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status == WaveStatus.OPEN:
+        return
+    instrument = wave.instrument
+    if not instrument.items_exist():
+        raise ValidationError(_("The instrument has no questions yet."))
+    if not instrument.is_frozen:
+        instrument.frozen_at = timezone.now()
+        instrument.save(update_fields=["frozen_at"])
+    now = timezone.now()
+    wave.status = WaveStatus.OPEN
+    wave.opened_at = wave.opened_at or now
+    wave.save(update_fields=["status", "opened_at"])
+    log_action(actor=actor, action="update", obj=wave, summary="opened",
+               changes={"status": ["draft", "open"]})
+
+
+@transaction.atomic
+def wave_close(*, actor, wave: Wave) -> None:
+    """Close: no more answers; invitation addresses, drafts and submission tokens are deleted."""
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    wave.status = WaveStatus.CLOSED
+    wave.closed_at = timezone.now()
+    wave.save(update_fields=["status", "closed_at"])
+    AccessCode.objects.filter(wave=wave).exclude(email="").update(email="")
+    AccessCode.objects.filter(wave=wave, draft__isnull=False).update(draft=None)
+    SubmissionToken.objects.filter(wave=wave).delete()
+    log_action(actor=actor, action="update", obj=wave,
+               summary="closed; invitation addresses and drafts deleted",
+               changes={"status": ["open", "closed"]})
+
+
+@transaction.atomic
+def wave_reopen(*, actor, wave: Wave, closes_on=None) -> None:
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    changes = {"status": [wave.status, "open"]}
+    wave.status = WaveStatus.OPEN
+    if closes_on is not None:
+        changes["closes_on"] = [wave.closes_on.isoformat(), closes_on.isoformat()]
+        wave.closes_on = closes_on
+    wave.full_clean()
+    wave.save(update_fields=["status", "closes_on"])
+    log_action(actor=actor, action="update", obj=wave, summary="reopened", changes=changes)
+
+
+@transaction.atomic
+def wave_extend(*, actor, wave: Wave, closes_on) -> dict:
+    return instance_update(actor=actor, instance=wave, fields={"closes_on": closes_on},
+                           summary="extended")
+
+
+# --- codes ---------------------------------------------------------------------------------------
+def _unique_codes(n: int) -> list[str]:
+    codes = set()
+    while len(codes) < n:
+        codes.add(new_code())
+    existing = set(AccessCode.objects.filter(code__in=codes).values_list("code", flat=True))
+    return [c for c in codes if c not in existing]
+
+
+@transaction.atomic
+def codes_generate(*, actor, wave: Wave, count: int, municipality=None) -> list[AccessCode]:
+    if not 1 <= count <= 5000:
+        raise ValidationError(_("Make between 1 and 5,000 codes at a time."))
+    municipality = wave.municipality or municipality
+    codes = [AccessCode(wave=wave, code=c, kind=CodeKind.PERSONAL, municipality=municipality)
+             for c in _unique_codes(count)]
+    AccessCode.objects.bulk_create(codes)
+    log_action(actor=actor, action="create", obj=wave,
+               summary=f"{len(codes)} personal codes"
+               + (f" for {municipality}" if municipality else ""))
+    return codes
+
+
+@transaction.atomic
+def group_code_get(*, actor, wave: Wave, municipality=None) -> AccessCode:
+    if not wave.allow_group_code:
+        raise ValidationError(_("This wave has no open group code."))
+    municipality = wave.municipality or municipality
+    code = AccessCode.objects.filter(wave=wave, kind=CodeKind.GROUP,
+                                     municipality=municipality).first()
+    if code is None:
+        code = AccessCode.objects.create(wave=wave, kind=CodeKind.GROUP,
+                                         municipality=municipality, code=_unique_codes(1)[0])
+        log_action(actor=actor, action="create", obj=wave, summary="group code")
+    return code
+
+
+# --- answers -------------------------------------------------------------------------------------
+class AlreadyUsed(Exception):
+    """The code was used by an earlier, different submission."""
+
+
+class NotOpen(Exception):
+    """The wave does not take answers (not open, or outside its dates)."""
+
+
+def wave_accepts_answers(wave: Wave, today=None) -> bool:
+    today = today or timezone.localdate()
+    return wave.status == WaveStatus.OPEN and wave.opens_on <= today <= wave.closes_on
+
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def new_submission_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _grouping(instrument: schema.CInstrument, answers: dict) -> tuple[str, str]:
+    out = []
+    for role in ("perspective", "professional_system"):
+        item = instrument.role_item(role)
+        value = answers.get(item.code) if item else None
+        out.append("" if value is None or value in schema.SPECIAL else str(value))
+    return out[0], out[1]
+
+
+def response_submit(*, wave: Wave, answers: dict, language: str, token: str,
+                    code: AccessCode | None = None, municipality=None) -> str:
+    """Store one answer set exactly once. Returns "stored" or "duplicate".
+
+    A repeated post with the same submission token (a double click, a retry after a lost
+    connection) is recognised and answered as received; a used personal code with a new token
+    (a second tab, a second person) raises AlreadyUsed; nothing is ever stored twice.
+    """
+    instrument = schema.compiled(wave.instrument)
+    perspective, system = _grouping(instrument, answers)
+    with transaction.atomic():
+        if code is not None and code.kind != CodeKind.GROUP:
+            code = AccessCode.objects.select_for_update().get(pk=code.pk)
+        fresh_wave = Wave.objects.get(pk=wave.pk)
+        if not wave_accepts_answers(fresh_wave):
+            raise NotOpen
+        if SubmissionToken.objects.filter(wave=wave, token=token).exists():
+            return "duplicate"
+        if code is not None and code.kind != CodeKind.GROUP and code.used:
+            raise AlreadyUsed
+        try:
+            with transaction.atomic():
+                SubmissionToken.objects.create(wave=wave, token=token)
+        except IntegrityError:
+            return "duplicate"
+        Response.objects.create(
+            wave=wave, municipality=(code.municipality if code else None) or municipality
+            or wave.municipality, submitted_on=timezone.localdate(), language=language,
+            perspective=perspective, professional_system=system, answers=answers)
+        if code is not None and code.kind != CodeKind.GROUP:
+            code.used = True
+            code.draft = None
+            code.save(update_fields=["used", "draft"])
+    return "stored"
+
+
+def draft_save(*, code: AccessCode, answers: dict, page: int, language: str) -> None:
+    """Save unfinished answers under a personal code ("save and continue later")."""
+    if code.kind == CodeKind.GROUP:
+        raise ValidationError(_("Answers cannot be saved under a group code."))
+    AccessCode.objects.filter(pk=code.pk, used=False).update(
+        draft={"answers": answers, "page": page, "language": language})
+
+
+@transaction.atomic
+def invitations_add(*, actor, wave: Wave, emails: list[str], municipality=None) -> int:
+    """One invitation code per new address. The address list lives on the codes only until the
+    wave closes; answer sets never point to it."""
+    if wave.status == WaveStatus.CLOSED:
+        raise ValidationError(_("The wave is closed."))
+    municipality = wave.municipality or municipality
+    known = set(AccessCode.objects.filter(wave=wave, kind=CodeKind.INVITATION,
+                                          email__in=emails).values_list("email", flat=True))
+    new = [e for e in emails if e not in known]
+    codes = _unique_codes(len(new))
+    AccessCode.objects.bulk_create(
+        AccessCode(wave=wave, code=c, kind=CodeKind.INVITATION, email=e,
+                   municipality=municipality) for c, e in zip(codes, new))
+    log_action(actor=actor, action="invite", obj=wave, summary=f"{len(new)} e-mail invitations")
+    return len(new)

@@ -1,0 +1,236 @@
+"""The respondent's pages: no login, no JavaScript needed, one code per person (or a group code).
+
+GET shows the questionnaire (from memory when nothing is filled in yet); POST moves between
+sections, saves a draft under a personal code, or submits. The answer set is stored by
+services.response_submit() exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import render as rendering
+from .. import schema, services
+from ..models import AccessCode, CodeKind
+
+LANGUAGES = ("de", "en", "plain")
+TOKEN_RE = services.TOKEN_RE
+ACTIONS = ("next", "back", "save", "submit")
+
+
+def _language(request) -> str:
+    lang = request.POST.get("lang") or request.GET.get("lang") or ""
+    if lang in LANGUAGES:
+        return lang
+    return "en" if (request.LANGUAGE_CODE or "de").startswith("en") else "de"
+
+
+def _page(request, template, context, status=200, language="de"):
+    with translation.override(rendering.ui_language(language)):
+        response = render(request, template, {**context, "lang": language}, status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def entry(request):
+    """Type in the code from a paper sheet."""
+    language = _language(request)
+    raw = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
+    raw = raw.replace(" ", "").replace("-", "")
+    if raw:
+        if re.fullmatch(r"[A-Z0-9]{6,16}", raw) and AccessCode.objects.filter(code=raw).exists():
+            return HttpResponseRedirect(reverse("surveys:respond", args=[raw])
+                                        + f"?lang={language}")
+        return _page(request, "surveys/respond_entry.html",
+                     {"error": _("We do not know this code. Please check it and try again."),
+                      "code": raw[:16]}, status=404, language=language)
+    return _page(request, "surveys/respond_entry.html", {}, language=language)
+
+
+def _load(code: str):
+    if not re.fullmatch(r"[A-Za-z0-9]{6,16}", code or ""):
+        return None
+    return (AccessCode.objects.select_related("wave__instrument")
+            .filter(code=code.upper()).first())
+
+
+def _refusal(request, access, language):
+    """A page explaining why this code cannot answer now, or None if it can."""
+    if access is None:
+        return _page(request, "surveys/respond_entry.html",
+                     {"error": _("We do not know this code. Please check it and try again.")},
+                     status=404, language=language)
+    if access.kind != CodeKind.GROUP and access.used:
+        return _page(request, "surveys/respond_message.html", {
+            "title": _("Answers already received"),
+            "message": _("Answers for this code have already been submitted – thank you. "
+                         "If you have just sent the form twice, your answers are safely "
+                         "stored once."),
+            "tone": "info"}, status=409, language=language)
+    if not services.wave_accepts_answers(access.wave):
+        return _page(request, "surveys/respond_message.html", {
+            "title": _("This survey is not open"),
+            "message": _("This survey is not taking answers at the moment. It runs from "
+                         "%(start)s to %(end)s.") % {
+                "start": access.wave.opens_on.strftime("%d.%m.%Y"),
+                "end": access.wave.closes_on.strftime("%d.%m.%Y")},
+            "tone": "warning"}, status=410, language=language)
+    return None
+
+
+def _pages(instrument, answers):
+    """The sections shown, in pages: one section per page, or all on one page."""
+    sections = [s for s in instrument.sections
+                if schema.condition_possible(s.condition, answers)]
+    return [[s] for s in sections] if instrument.paged else [sections]
+
+
+def _render_form(request, access, instrument, language, answers, page, problems=None,
+                 status=200, token=None, foreign=None):
+    pages = _pages(instrument, answers)
+    page = max(0, min(page, len(pages) - 1))
+    sections = pages[page]
+    problems = problems or {}
+    html = "".join(rendering.section_html(instrument, s, language, answers, problems)
+                   for s in sections)
+    error_list = []
+    for section in sections:
+        for item in section.items:
+            if item.field in problems:
+                error_list.append((f"f-{item.code}", item.text(language), problems[item.field]))
+    done, total = schema.answered_share(instrument, answers)
+    return _page(request, "surveys/respond_form.html", {
+        "access": access, "instrument": instrument, "wave": access.wave,
+        "title": instrument.title(language), "intro": instrument.intro(language),
+        "sections_html": html, "hidden": rendering.hidden_fields(instrument, answers, sections),
+        "page": page, "pages": len(pages), "first": page == 0, "last": page == len(pages) - 1,
+        "can_save": access.kind != CodeKind.GROUP, "errors": error_list,
+        "token": token or services.new_submission_token(),
+        "answered": done, "total": total, "percent": int(100 * page / max(1, len(pages))),
+        "languages": [("de", "Deutsch"), ("en", "English"), ("plain", "Leichte Sprache")],
+    }, status=status, language=language)
+
+
+def _rate_limited(request, access) -> bool:
+    """Group codes: at most QDIALOG_GROUP_CODE_RATE submissions a minute per address."""
+    if access.kind != CodeKind.GROUP:
+        return False
+    key = f"qd:group:{access.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    count = cache.get_or_set(key, 0, 60)
+    if count >= settings.QDIALOG_GROUP_CODE_RATE:
+        return True
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 60)
+    return False
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request, code):
+    language = _language(request)
+    access = _load(code)
+    refusal = _refusal(request, access, language)
+    if refusal is not None:
+        return refusal
+    instrument = schema.compiled(access.wave.instrument)
+    if request.method == "GET":
+        draft = access.draft or {}
+        if draft.get("language") in LANGUAGES and "lang" not in request.GET:
+            language = draft["language"]
+        return _render_form(request, access, instrument, language, draft.get("answers", {}),
+                            int(draft.get("page", 0)))
+
+    action = request.POST.get("action", "")
+    token = request.POST.get("token", "")
+    if action not in ACTIONS or not TOKEN_RE.match(token):
+        return _page(request, "surveys/respond_message.html", {
+            "title": _("The form could not be read"),
+            "message": _("Something was missing from the form. Please open the survey link "
+                         "again; answers you saved are kept."), "tone": "danger"},
+            status=400, language=language)
+    try:
+        page = int(request.POST.get("page", "0"))
+    except ValueError:
+        page = 0
+    with translation.override(rendering.ui_language(language)):
+        answers, problems = schema.parse(instrument, request.POST, require=True)
+    if problems.foreign:
+        return _page(request, "surveys/respond_message.html", {
+            "title": _("The form could not be read"),
+            "message": _("The form contained answers to questions that are not part of this "
+                         "questionnaire. Nothing was stored. Please open the survey link "
+                         "again."), "tone": "danger"}, status=400, language=language)
+    pages = _pages(instrument, answers)
+    page = max(0, min(page, len(pages) - 1))
+    here = {item.field for s in pages[page] for item in s.items}
+    page_problems = {k: v for k, v in problems.items() if k in here}
+    # invalid values (not merely missing ones) are never kept, whatever the action
+    invalid = {k: v for k, v in page_problems.items() if k not in problems.missing}
+
+    if action == "save" or action == "back":
+        if invalid:
+            return _render_form(request, access, instrument, language, answers, page,
+                                invalid, status=400, token=token)
+        target = page - 1 if action == "back" else page
+        if access.kind != CodeKind.GROUP:
+            services.draft_save(code=access, answers=answers, page=max(0, target),
+                                language=language)
+        if action == "save":
+            return _page(request, "surveys/respond_message.html", {
+                "title": _("Your answers are saved"),
+                "message": _("You can continue later with the same link or code: %(code)s")
+                % {"code": access.code}, "tone": "success",
+                "continue_url": reverse("surveys:respond", args=[access.code])
+                + f"?lang={language}"}, language=language)
+        return _render_form(request, access, instrument, language, answers, target,
+                            token=token)
+
+    if page_problems:
+        return _render_form(request, access, instrument, language, answers, page,
+                            page_problems, status=400, token=token)
+    if action == "next" and page < len(pages) - 1:
+        if access.kind != CodeKind.GROUP:
+            services.draft_save(code=access, answers=answers, page=page + 1, language=language)
+        return _render_form(request, access, instrument, language, answers, page + 1,
+                            token=token)
+    # submit (or "next" on the last page): everything shown must be valid
+    if problems:
+        first = next(i for i, p in enumerate(pages)
+                     if any(item.field in problems for s in p for item in s.items))
+        return _render_form(request, access, instrument, language, answers, first, problems,
+                            status=400, token=token)
+    if _rate_limited(request, access):
+        return _page(request, "surveys/respond_message.html", {
+            "title": _("Too many answers from this connection"),
+            "message": _("Please wait a minute and send the form again."),
+            "tone": "warning"}, status=429, language=language)
+    try:
+        services.response_submit(wave=access.wave, answers=answers, language=language,
+                                 token=token, code=access)
+    except services.AlreadyUsed:
+        return _refusal(request, AccessCode.objects.get(pk=access.pk), language)
+    except services.NotOpen:
+        access.wave.refresh_from_db()
+        return _refusal(request, access, language)
+    return HttpResponseRedirect(reverse("surveys:done", args=[access.code])
+                                + f"?lang={language}", status=303)
+
+
+def done(request, code):
+    language = _language(request)
+    return _page(request, "surveys/respond_message.html", {
+        "title": _("Thank you!"),
+        "message": _("Your answers have been stored anonymously. You can close this page."),
+        "tone": "success"}, language=language)
