@@ -20,12 +20,16 @@ OWN_COMMANDS = {
     "compiletranslations": "Compile the German and English translations (no gettext needed).",
     "worker": "Run the background task worker (django-tasks database backend).",
     "check-deploy": "Check the settings of a production installation.",
+    "import-answers": "Import paper questionnaires from CSV into a survey wave.",
+    "send-reminders": "E-mail reminders to invited people who have not answered (for cron).",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
     "demo-logins": "demo_logins",
     "worker": "db_worker",
     "check-deploy": "check",
+    "import-answers": "import_answers",
+    "send-reminders": "send_reminders",
 }
 
 HELP = """usage: qdialog <command> [options]

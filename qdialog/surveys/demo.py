@@ -114,7 +114,7 @@ def load(programme, actor) -> dict:
     Wave.objects.filter(pk=t0.pk).update(closed_at=timezone.now() - dt.timedelta(days=180))
 
     t1 = services.wave_create(actor=actor, instrument=instrument, fields={
-        "title": "Evaluation 2026 (t1)", "timepoint": 1,
+        "title": "Evaluation 2026", "timepoint": 1,
         "opens_on": today - dt.timedelta(days=14), "closes_on": today + dt.timedelta(days=45),
         "min_group_size": 5, "allow_group_code": True})
     services.wave_open(actor=actor, wave=t1)

@@ -179,7 +179,7 @@ class WaveStatus(models.TextChoices):
 class Wave(models.Model):
     """An instrument run in a scope at a time point (t0 baseline, t1, t2 …)."""
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="waves",
+    instrument = models.ForeignKey(Instrument, on_delete=models.RESTRICT, related_name="waves",
                                    verbose_name=_("instrument"))
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="waves",
                                   verbose_name=_("programme"))

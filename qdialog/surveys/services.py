@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
 
@@ -32,13 +33,13 @@ from .models import (
     new_code,
 )
 
-FROZEN_MESSAGE = "This instrument is in use by a wave and can no longer change. Copy it to a " \
-                 "new version to make changes."
+FROZEN_MESSAGE = gettext_lazy("This instrument is in use by a wave and can no longer change. "
+                              "Copy it to a new version to make changes.")
 
 
 def _refuse_if_frozen(instrument: Instrument) -> None:
     if instrument.is_frozen:
-        raise ValidationError(_(FROZEN_MESSAGE))
+        raise ValidationError(FROZEN_MESSAGE)
 
 
 # --- instruments ---------------------------------------------------------------------------------

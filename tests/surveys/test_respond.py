@@ -1,0 +1,210 @@
+"""The respondent's side: anonymous by structure, exactly once, bad input refused."""
+
+import datetime as dt
+
+import pytest
+from django.db import models
+from django.urls import reverse
+
+from qdialog.surveys.models import AccessCode, Response, SubmissionToken, Wave
+from tests.surveys.conftest import code_row, fresh_token, post_data
+
+
+def url(code):
+    return reverse("surveys:respond", args=[code])
+
+
+def test_questionnaire_page_needs_no_login(respondent, survey):
+    response = respondent.get(url(survey.code))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Testbogen" in body and 'name="token"' in body
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_submit_stores_one_answer_set_without_any_link(respondent, survey):
+    response = respondent.post(url(survey.code), post_data(fresh_token()))
+    assert response.status_code == 303
+    assert response["Location"].startswith(reverse("surveys:done", args=[survey.code]))
+    stored = Response.objects.get()
+    assert stored.answers["q1"] == 4 and stored.perspective == "2"
+    assert stored.municipality == survey.wave.municipality
+    assert code_row(survey.code).used and code_row(survey.code).draft is None
+
+
+def test_answer_sets_have_no_field_that_could_link_them():
+    """Anonymity by structure: no relation to codes, tokens or people, no time of day."""
+    fields = {f.name: f for f in Response._meta.get_fields()}
+    relations = {name for name, f in fields.items() if f.is_relation}
+    assert relations == {"wave", "municipality"}
+    assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
+    lowered = " ".join(fields).lower()
+    for forbidden in ("ip", "agent", "code", "token", "email", "user", "session"):
+        assert forbidden not in lowered.split(), forbidden
+    assert not [f for f in SubmissionToken._meta.get_fields() if f.is_relation
+                and f.related_model in (Response, AccessCode)]
+
+
+def test_double_click_stores_once_and_shows_thanks(respondent, survey):
+    token = fresh_token()
+    first = respondent.post(url(survey.code), post_data(token))
+    # the same post again: a double click, or a retry after a lost connection
+    code = AccessCode.objects.get(code=survey.code)
+    code.used = False  # even if the page still thinks the code is fresh …
+    code.save()
+    second = respondent.post(url(survey.code), post_data(token))
+    assert first.status_code == 303 and second.status_code == 303
+    assert Response.objects.count() == 1
+
+
+def test_second_tab_with_a_used_code_is_told_politely(respondent, survey):
+    respondent.post(url(survey.code), post_data(fresh_token()))
+    again = respondent.post(url(survey.code), post_data(fresh_token()))
+    assert again.status_code == 409
+    assert "bereits" in again.content.decode()
+    assert Response.objects.count() == 1
+    assert respondent.get(url(survey.code)).status_code == 409
+
+
+def test_group_code_takes_many_answers_but_each_post_once(respondent, survey):
+    token = fresh_token()
+    for t in (token, token, fresh_token()):
+        assert respondent.post(url(survey.group.code), post_data(t)).status_code == 303
+    assert Response.objects.count() == 2
+
+
+def test_group_code_is_rate_limited(respondent, survey, settings):
+    settings.QDIALOG_GROUP_CODE_RATE = 2
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [respondent.post(url(survey.group.code), post_data(fresh_token())).status_code
+                for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    assert Response.objects.count() == 2
+
+
+@pytest.mark.parametrize("change,status", [
+    ({"status": "closed"}, 410), ({"status": "draft"}, 410),
+    ({"closes_on": dt.date(2020, 1, 2), "opens_on": dt.date(2020, 1, 1)}, 410)])
+def test_closed_or_not_yet_open_wave(respondent, survey, change, status):
+    Wave.objects.filter(pk=survey.wave.pk).update(**change)
+    assert respondent.get(url(survey.code)).status_code == status
+    assert respondent.post(url(survey.code), post_data(fresh_token())).status_code == status
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["ZZZZZZZZZZ", "short", "<script>", "A" * 40])
+def test_unknown_or_tampered_codes(respondent, survey, code):
+    response = respondent.get(url(code))
+    assert response.status_code == 404
+    assert response.status_code == respondent.post(url(code), post_data(fresh_token())).status_code
+
+
+@pytest.mark.parametrize("overrides,status,text", [
+    ({"token": "not-a-token"}, 400, "nicht gelesen werden"),
+    ({"action": "delete"}, 400, "nicht gelesen werden"),
+    ({"q_unknown_item": "1"}, 400, "nicht zu diesem Fragebogen gehören"),
+    ({"q_q1": "9"}, 400, "Bitte wählen Sie eine der angebotenen Antworten."),
+    ({"q_q1": None}, 400, "Bitte beantworten Sie diese Frage."),
+    ({"q_short": "x" * 500}, 400, "höchstens 20 Zeichen"),
+    ({"q_count": "zwölf"}, 400, "ganze Zahl"),
+    ({"q_topics": ["1", "99"]}, 400, "angebotenen Antworten"),
+])
+def test_bad_input_is_refused_and_nothing_stored(respondent, survey, overrides, status, text):
+    response = respondent.post(url(survey.code), post_data(fresh_token(), **overrides))
+    assert response.status_code == status
+    assert text in response.content.decode()
+    assert not Response.objects.exists()
+    assert not code_row(survey.code).used
+    assert not SubmissionToken.objects.exists()
+
+
+def test_error_summary_links_to_the_question(respondent, survey):
+    body = respondent.post(url(survey.code), post_data(fresh_token(), q_q1=None)).content.decode()
+    assert 'href="#f-q1"' in body and 'id="f-q1"' in body
+    assert 'aria-describedby="f-q1-error"' in body
+
+
+def test_messages_in_the_respondents_language(respondent, survey):
+    body = respondent.post(url(survey.code), post_data(fresh_token(), q_q1=None, lang="en")) \
+        .content.decode()
+    assert "Please answer this question." in body and "Question one" in body
+
+
+def test_oversized_request_is_refused(respondent, survey, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = respondent.post(url(survey.code), post_data(fresh_token(), q_long="x" * 20_000))
+    assert response.status_code == 400
+    assert not Response.objects.exists()
+
+
+def test_save_and_continue_later(respondent, survey):
+    data = post_data(fresh_token(), action="save")
+    data.pop("q_q1")
+    response = respondent.post(url(survey.code), data)
+    assert response.status_code == 200 and survey.code in response.content.decode()
+    draft = code_row(survey.code).draft
+    assert draft["answers"]["count"] == 12 and draft["answers"]["q1"] == "_na"
+    page = respondent.get(url(survey.code)).content.decode()
+    assert 'value="12"' in page  # restored from the draft
+    respondent.post(url(survey.code), post_data(fresh_token()))
+    assert code_row(survey.code).draft is None and Response.objects.count() == 1
+
+
+def test_group_codes_cannot_save_drafts(respondent, survey):
+    page = respondent.get(url(survey.group.code)).content.decode()
+    assert 'value="save"' not in page
+
+
+def test_paged_questionnaire_moves_forward_and_back(respondent, survey):
+    survey.instrument.paged = True
+    survey.instrument.save()
+    from qdialog.surveys import schema
+
+    schema._CACHE.clear()
+    first = respondent.get(url(survey.code)).content.decode()
+    assert "Über Sie" in first and "Hauptteil" not in first
+    page2 = respondent.post(url(survey.code), {"token": fresh_token(), "page": "0",
+                                               "action": "next", "lang": "de",
+                                               "q_perspective": "2", "q_system": "1"})
+    body = page2.content.decode()
+    assert "Hauptteil" in body and 'name="q_perspective" value="2"' in body  # carried
+    back = respondent.post(url(survey.code), {"token": fresh_token(), "page": "1",
+                                              "action": "back", "lang": "de",
+                                              "q_perspective": "2", "q_system": "1"})
+    assert "Über Sie" in back.content.decode()
+    missing = respondent.post(url(survey.code), {"token": fresh_token(), "page": "0",
+                                                 "action": "next", "lang": "de"})
+    assert missing.status_code == 400
+
+
+def test_entry_page_finds_a_code(respondent, survey):
+    response = respondent.post(reverse("surveys:entry"), {"code": survey.code.lower()})
+    assert response.status_code == 302 and survey.code in response["Location"]
+    wrong = respondent.post(reverse("surveys:entry"), {"code": "NOPE1234"})
+    assert wrong.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_with_one_code_store_once(survey):
+    """Two browsers post the same code at the same moment: exactly one answer set."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database is not shared between threads")
+    results = []
+
+    def post():
+        results.append(Client().post(url(survey.code), post_data(fresh_token())).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results).count(303) == 1 and Response.objects.count() == 1
