@@ -111,7 +111,7 @@ FORM_RENDERER = "qdialog.core.forms.KernFormRenderer"
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
     DATABASES["default"].setdefault("TEST", {})
     if env.str("TEST_DATABASE_NAME", default=""):
         DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME")

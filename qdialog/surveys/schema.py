@@ -114,18 +114,23 @@ class CItem:
     def help(self, language):
         return pick(self.helps, language)
 
-    @property
+    @cached_property
     def field(self):
         return f"q_{self.code}"
 
     def field_for(self, row_code):
         return f"q_{self.code}__{row_code}"
 
+    @cached_property
+    def allowed_values(self) -> frozenset[str]:
+        return frozenset(str(c.value) for c in (self.scale if self.kind in ("likert", "matrix")
+                                                else self.choices))
+
     @property
     def text_limit(self):
         return self.max_length or DEFAULT_MAX_LENGTH.get(self.kind, 200)
 
-    @property
+    @cached_property
     def scale(self):
         """Choices of a rating scale: the anchors unless options were given."""
         if self.choices:
@@ -134,7 +139,7 @@ class CItem:
         return tuple(Choice(i + 1, {lang: anchors[lang][i] for lang in anchors})
                      for i in range(self.points or 5))
 
-    @property
+    @cached_property
     def variables(self) -> list[Variable]:
         if self.kind == "likert":
             return [Variable(self.code, self.code, self.texts, "scale", self.scale,
@@ -382,8 +387,7 @@ def _unanswered(item: CItem, answers: dict) -> bool:
 
 
 def _parse_item(item: CItem, values, answers: dict, problems: Problems) -> None:
-    allowed = {str(c.value) for c in (item.scale if item.kind in ("likert", "matrix")
-                                      else item.choices)}
+    allowed = item.allowed_values
     if item.kind in ("likert", "single"):
         raw = values(item.field)
         answers[item.code] = NOT_ANSWERED

@@ -334,29 +334,35 @@ def response_submit(*, wave: Wave, answers: dict, language: str, token: str,
     """
     instrument = schema.compiled(wave.instrument)
     perspective, system = _grouping(instrument, answers)
-    with transaction.atomic():
-        if code is not None and code.kind != CodeKind.GROUP:
-            code = AccessCode.objects.select_for_update().get(pk=code.pk)
-        fresh_wave = Wave.objects.get(pk=wave.pk)
-        if not wave_accepts_answers(fresh_wave):
-            raise NotOpen
-        if SubmissionToken.objects.filter(wave=wave, token=token).exists():
-            return "duplicate"
-        if code is not None and code.kind != CodeKind.GROUP and code.used:
-            raise AlreadyUsed
-        try:
-            with transaction.atomic():
-                SubmissionToken.objects.create(wave=wave, token=token)
-        except IntegrityError:
-            return "duplicate"
-        Response.objects.create(
-            wave=wave, municipality=(code.municipality if code else None) or municipality
-            or wave.municipality, submitted_on=timezone.localdate(), language=language,
-            perspective=perspective, professional_system=system, answers=answers)
-        if code is not None and code.kind != CodeKind.GROUP:
-            code.used = True
-            code.draft = None
-            code.save(update_fields=["used", "draft"])
+    personal = code is not None and code.kind != CodeKind.GROUP
+    try:
+        with transaction.atomic():
+            # First statement of the transaction: a token seen before (a double click, a retry)
+            # violates the unique constraint and rolls everything back.
+            SubmissionToken.objects.create(wave=wave, token=token)
+            if personal:
+                code = (AccessCode.objects.select_for_update(of=("self",))
+                        .select_related("wave").get(pk=code.pk))
+                current_wave = code.wave
+                if code.used:
+                    raise AlreadyUsed
+            else:
+                current_wave = Wave.objects.get(pk=wave.pk)
+            if not wave_accepts_answers(current_wave):
+                raise NotOpen
+            Response.objects.create(
+                wave=wave,
+                municipality_id=(code.municipality_id if code is not None else None)
+                or (municipality.pk if municipality is not None else None)
+                or wave.municipality_id,
+                submitted_on=timezone.localdate(), language=language,
+                perspective=perspective, professional_system=system, answers=answers)
+            if personal:
+                code.used = True
+                code.draft = None
+                code.save(update_fields=["used", "draft"])
+    except IntegrityError:
+        return "duplicate"
     return "stored"
 
 

@@ -61,8 +61,10 @@ def entry(request):
 def _load(code: str):
     if not re.fullmatch(r"[A-Za-z0-9]{6,16}", code or ""):
         return None
-    return (AccessCode.objects.select_related("wave__instrument")
-            .filter(code=code.upper()).first())
+    try:
+        return AccessCode.objects.select_related("wave__instrument").get(code=code.upper())
+    except AccessCode.DoesNotExist:
+        return None
 
 
 def _refusal(request, access, language):
