@@ -141,7 +141,7 @@ def _sav(header, rows, variables) -> bytes:
             value_labels[v.name] = {float(k): label for k, label in _value_labels(v).items()}
             missing[v.name] = [{"lo": -3.0, "hi": -1.0}]
         else:
-            frame[v.name] = frame[v.name].map(lambda x: "" if isinstance(x, int) else str(x))
+            frame[v.name] = frame[v.name].map(str)  # text; special codes stay "-1", "-3"
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "answers.sav")
         pyreadstat.write_sav(frame, path, column_labels=[labels[c] for c in header],

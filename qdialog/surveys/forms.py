@@ -244,6 +244,15 @@ class ItemForm(forms.ModelForm):
         self.instance.condition = data.get("condition_text") or {}
         return data
 
+    def _update_errors(self, errors):
+        """The model checks options and rows; show its messages at the form's text fields."""
+        if hasattr(errors, "error_dict"):
+            mapping = {"options": "options_text", "rows": "rows_text",
+                       "condition": "condition_text"}
+            errors = forms.ValidationError({mapping.get(k, k): v
+                                            for k, v in errors.error_dict.items()})
+        super()._update_errors(errors)
+
     def item_fields(self):
         data = self.cleaned_data
         fields = {k: data[k] for k in self.Meta.fields}

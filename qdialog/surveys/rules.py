@@ -18,6 +18,17 @@ def manages_wave(user, wave):
 
 
 @rules.predicate
+def follows_wave(user, wave):
+    """Manage it, or coordinate the cluster its municipality belongs to (read only)."""
+    if wave is None:
+        return False
+    scope = scope_for(user)
+    return manages_wave(user, wave) or (
+        wave.municipality_id is not None
+        and wave.municipality.cluster_id in scope.coordinated_clusters)
+
+
+@rules.predicate
 def exports_wave(user, wave):
     """Answer-level exports: institute staff, and the coordinator of a municipality's wave."""
     if wave is None:
@@ -44,6 +55,7 @@ def creates_surveys_in_programme(user, programme):
     return programme is not None and programme.pk in scope_for(user).institute_programmes
 
 
+rules.add_rule("surveys.view_wave", follows_wave)
 rules.add_rule("surveys.manage_wave", manages_wave)
 rules.add_rule("surveys.export_wave", exports_wave)
 rules.add_rule("surveys.edit_instrument", edits_instrument)

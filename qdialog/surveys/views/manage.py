@@ -95,7 +95,7 @@ def wave_create_municipality(request, pk):
 # --- one wave ------------------------------------------------------------------------------------
 @login_required
 def wave_detail(request, pk):
-    wave = _wave(request, pk)
+    wave = _wave(request, pk, "surveys.view_wave")
     context = {"wave": wave, "counts": selectors.wave_counts(wave=wave),
                "codes": selectors.code_figures(wave=wave),
                "accepts": services.wave_accepts_answers(wave),
