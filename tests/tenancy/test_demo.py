@@ -49,3 +49,19 @@ def test_demo_reset(db):
     assert not demo.demo_exists()
     demo.demo_load()
     assert demo.demo_exists()
+
+
+def test_demo_surveys(db):
+    from qdialog.surveys.models import AccessCode, Response, Wave
+
+    programme = demo.demo_load()
+    t0 = Wave.objects.get(programme=programme, timepoint=0)
+    t1 = Wave.objects.get(programme=programme, timepoint=1)
+    assert t0.status == "closed" and t1.status == "open"
+    counts = dict(Response.objects.filter(wave=t0).values_list("municipality")
+                  .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id")))
+    assert len(counts) == 43 and min(counts.values()) >= 12  # every municipality, enough to analyse
+    assert Response.objects.filter(wave=t1).exists()
+    assert AccessCode.objects.filter(wave=t1, used=False).exists()
+    perspectives = set(Response.objects.filter(wave=t0).values_list("perspective", flat=True))
+    assert perspectives == {"1", "2", "3", "4"}
