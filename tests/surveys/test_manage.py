@@ -310,3 +310,40 @@ def test_import_answers_command(world, survey, tmp_path):
         call_command("import_answers", str(survey.wave.pk), str(path))
     with pytest.raises(CommandError, match="no wave"):
         call_command("import_answers", "99999", str(path))
+
+
+def test_create_wave_through_the_form(client_for, world, survey):
+    client = client_for("alice")
+    url = reverse("surveys:wave_create_programme", args=["alpha"])
+    data = {"title": "Cluster-Welle", "instrument": str(survey.instrument.pk), "timepoint": "1",
+            "opens_on": "2026-12-01", "closes_on": "2026-11-01", "min_group_size": "2",
+            "scope": f"c{world.a1.pk}"}
+    bad = client.post(url, data)
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "must not close before it opens" in body and "greater than or equal to 3" in body
+    assert Wave.objects.count() == 1
+    ok = client.post(url, {**data, "closes_on": "2027-01-31", "min_group_size": "5"})
+    assert ok.status_code == 302
+    wave = Wave.objects.get(title="Cluster-Welle")
+    assert wave.cluster == world.a1 and wave.municipality is None and wave.status == "draft"
+    foreign = client.post(url, {**data, "closes_on": "2027-01-31", "min_group_size": "5",
+                                "scope": f"m{world.mb.pk}"})
+    assert foreign.status_code == 400  # another programme's municipality is not offered
+
+
+def test_group_code_and_reminder_command(client_for, world, survey):
+    from django.core.management import call_command
+
+    client = client_for("mia")
+    client.post(reverse("surveys:group_code", args=[survey.wave.pk]))
+    assert AccessCode.objects.filter(wave=survey.wave, kind="group").count() == 1
+    services.invitations_add(actor=None, wave=survey.wave, emails=["r@example.org"])
+    from qdialog.surveys.tasks import send_invitations
+
+    assert send_invitations(wave_id=survey.wave.pk) == 1
+    AccessCode.objects.filter(email="r@example.org").update(
+        last_sent_on=survey.wave.opens_on.replace(year=2020))
+    mail.outbox.clear()
+    call_command("send_reminders", "--days", "7")
+    assert [m.to for m in mail.outbox] == [["r@example.org"]]
