@@ -3,14 +3,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.forms import DateInput
+
 from .models import Instrument, Item, ItemKind, Section, Wave
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class WaveForm(forms.ModelForm):

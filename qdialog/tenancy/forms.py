@@ -1,15 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.forms import DateInput
 
 from .models import Cluster, Municipality, Organisation, ProfessionalSystem, Programme, Role
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -96,12 +96,7 @@ def wave_create_municipality(request, pk):
 @login_required
 def wave_detail(request, pk):
     wave = _wave(request, pk, "surveys.view_wave")
-    context = {"wave": wave, "counts": selectors.wave_counts(wave=wave),
-               "codes": selectors.code_figures(wave=wave),
-               "accepts": services.wave_accepts_answers(wave),
-               "codes_form": CodesForm(wave=wave), "invite_form": InvitationsForm(wave=wave),
-               "extend_form": ExtendForm(initial={"closes_on": wave.closes_on}),
-               "import_form": UploadForm()}
+    context = _detail_context(wave)
     if request.htmx:
         return render(request, "surveys/_wave_counts.html", context)
     return render(request, "surveys/wave_detail.html", context)
@@ -219,14 +214,19 @@ def invitations_create(request, pk):
     return redirect("surveys:wave", pk=wave.pk)
 
 
+def _detail_context(wave, **forms):
+    """What the wave page shows; `forms` replaces a blank form with one carrying errors."""
+    return {"wave": wave, "counts": selectors.wave_counts(wave=wave),
+            "codes": selectors.code_figures(wave=wave),
+            "accepts": services.wave_accepts_answers(wave),
+            "codes_form": CodesForm(wave=wave), "invite_form": InvitationsForm(wave=wave),
+            "extend_form": ExtendForm(initial={"closes_on": wave.closes_on}),
+            "import_form": UploadForm(), **forms}
+
+
 def _invalid_on_wave(request, wave, name, form):
-    context = {"wave": wave, "counts": selectors.wave_counts(wave=wave),
-               "codes": selectors.code_figures(wave=wave),
-               "accepts": services.wave_accepts_answers(wave),
-               "codes_form": CodesForm(wave=wave), "invite_form": InvitationsForm(wave=wave),
-               "extend_form": ExtendForm(initial={"closes_on": wave.closes_on}),
-               "import_form": UploadForm(), name: form}
-    return render(request, "surveys/wave_detail.html", context, status=INVALID)
+    return render(request, "surveys/wave_detail.html", _detail_context(wave, **{name: form}),
+                  status=INVALID)
 
 
 @login_required
