@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qdialog.accounts",
     "qdialog.tenancy",
     "qdialog.surveys",
+    "qdialog.analysis",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("qdialog.tenancy.urls")),
     path("", include("qdialog.surveys.urls")),
+    path("", include("qdialog.analysis.urls")),
 ]
 
 if settings.DEBUG:

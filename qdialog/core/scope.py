@@ -91,6 +91,17 @@ class Scope:
             | Q(municipality__cluster_id__in=self.coordinated_clusters)
             | Q(municipality_id__in=self.coordinated_municipalities))
 
+    def result_waves(self):
+        """Waves whose results the person may read: those they follow, and the programme- or
+        cluster-wide waves that cover a municipality they coordinate (its part only)."""
+        from qdialog.surveys.models import Wave
+
+        covering = Q(municipality__isnull=True) & (
+            Q(cluster__isnull=True, programme_id__in=self._coordinated_programmes)
+            | Q(cluster_id__in=self.coordinated_clusters)
+            | Q(cluster__municipalities__in=self.coordinated_municipalities))
+        return Wave.objects.filter(Q(pk__in=self.waves().values("pk")) | covering).distinct()
+
     def instruments(self):
         """Instruments the person may see: the programme's own, and their municipalities'."""
         from qdialog.surveys.models import Instrument

@@ -46,7 +46,7 @@ def _pick(rng, weighted):
 
 def _scale(rng, level, points, reverse):
     mu = level if not reverse else (points + 1) - level
-    return max(1, min(points, round(rng.gauss(mu, 0.9))))
+    return max(1, min(points, round(rng.gauss(mu, 0.6))))
 
 
 def generate_answers(instrument: schema.CInstrument, rng: random.Random, level: float) -> dict:
@@ -55,7 +55,8 @@ def generate_answers(instrument: schema.CInstrument, rng: random.Random, level: 
     if perspective != 3:
         answers["professional_system"] = rng.choice(
             [1, 1, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-    shifted = level + PERSPECTIVE_SHIFT[perspective]
+    # a personal tendency makes a respondent's answers hang together, as real answers do
+    shifted = level + PERSPECTIVE_SHIFT[perspective] + rng.gauss(0, 0.75)
     for item in instrument.items:
         if item.role:
             continue

@@ -93,3 +93,25 @@ def test_coordinator_follows_the_wave(page, live_server, live_survey, axe_check,
     axe_check(page, "instrument preview")
     page.goto(f"{live_server.url}/waves/{wave.pk}/paper/")
     axe_check(page, "paper entry")
+
+
+def test_results_page_is_accessible(page, live_server, live_survey, axe_check, shot):
+    from qdialog.surveys.demo import generate_answers
+    from qdialog.surveys.schema import compiled
+
+    world, wave, _ = live_survey
+    instrument = compiled(wave.instrument)
+    rng = __import__("random").Random(1)
+    for _ in range(40):
+        answers = generate_answers(instrument, rng, 3.2)
+        perspective, system = services._grouping(instrument, answers)
+        Response.objects.create(wave=wave, municipality=world.m1, language="de",
+                                submitted_on=timezone.localdate(), perspective=perspective,
+                                professional_system=system, answers=answers)
+    log_in(page, live_server.url, "mia@example.org")
+    page.goto(f"{live_server.url}/waves/{wave.pk}/results/")
+    expect(page.get_by_role("heading", name="Wo die Sichtweisen am weitesten auseinanderliegen")) \
+        .to_be_visible()
+    expect(page.get_by_text("95-%-KI").first).to_be_visible()
+    axe_check(page, "results")
+    shot(page, "13-results")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,8 +50,12 @@ def municipality_waves(request, pk):
     municipality = get_in_scope(request.scope.managed_municipalities()
                                 .select_related("programme", "cluster"), pk=pk)
     require_rule("tenancy.manage_municipality", request.user, municipality)
+    covering = (request.scope.result_waves().filter(programme_id=municipality.programme_id,
+                                                    municipality__isnull=True)
+                .filter(Q(cluster__isnull=True) | Q(cluster_id=municipality.cluster_id))
+                .select_related("instrument", "cluster").order_by("-opens_on"))
     return render(request, "surveys/wave_list.html", {
-        "municipality": municipality, "scope_object": municipality,
+        "municipality": municipality, "scope_object": municipality, "covering": covering,
         "waves": selectors.waves_for(request.scope.waves().filter(municipality=municipality)),
         "create_url": reverse("surveys:wave_create_municipality", args=[pk])})
 

@@ -1,0 +1,242 @@
+"""Results of a survey wave: distributions, means, scale scores, divergence – suppressed.
+
+One code path for every output: the web pages (and, later, the API, exports and reports) read
+`wave_results()`. Groups (perspectives, professional systems) smaller than the wave's minimum
+group size are suppressed, and complementarily a second group when one alone would be revealed by
+the total; within a shown group, an item's figures need at least the minimum number of valid
+answers as well.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qdialog.core.suppression import suppress_counts
+from qdialog.surveys import schema
+from qdialog.surveys.models import Response
+
+from . import stats
+
+CODES = {schema.DONT_KNOW: 1, schema.NOT_ANSWERED: 2, schema.NOT_SHOWN: 3}
+VALUE, DK, NA, NS, ABSENT = 0, 1, 2, 3, 4
+
+
+@dataclass
+class Frame:
+    """Answer sets as arrays: one row per respondent, one column per variable."""
+
+    variables: list[schema.Variable]
+    values: np.ndarray  # float, NaN where there is no value
+    kinds: np.ndarray  # VALUE, DK, NA, NS, ABSENT
+    perspective: np.ndarray
+    system: np.ndarray
+    municipality: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[0])
+
+    def column(self, name: str) -> int:
+        return self._index[name]
+
+    def __post_init__(self):
+        self._index = {v.name: i for i, v in enumerate(self.variables)}
+
+
+def load_frame(wave, *, municipality_ids=None, variables=None) -> Frame:
+    instrument = schema.compiled(wave.instrument)
+    variables = variables or [v for v in instrument.variables if v.numeric]
+    qs = Response.objects.filter(wave=wave)
+    if municipality_ids is not None:
+        qs = qs.filter(municipality_id__in=list(municipality_ids))
+    rows = list(qs.values_list("perspective", "professional_system", "municipality_id",
+                               "answers"))
+    names = [v.name for v in variables]
+    values = np.full((len(rows), len(names)), np.nan)
+    kinds = np.full((len(rows), len(names)), ABSENT, dtype=np.int8)
+    for r, (_, _, _, answers) in enumerate(rows):
+        vrow, krow = values[r], kinds[r]
+        for c, name in enumerate(names):
+            value = answers.get(name)
+            if value is None:
+                continue
+            code = CODES.get(value) if isinstance(value, str) else None
+            if code is not None:
+                krow[c] = code
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                vrow[c] = value
+                krow[c] = VALUE
+    return Frame(variables, values, kinds,
+                 np.array([r[0] for r in rows], dtype=object),
+                 np.array([r[1] for r in rows], dtype=object),
+                 np.array([r[2] for r in rows], dtype=object))
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    label: str
+    n_group: int | None  # None: suppressed
+    reason: str = ""
+    n_valid: int | None = None
+    counts: list[int] | None = None  # per scale point / option
+    shares: list[float] | None = None
+    dont_know: int | None = None
+    not_answered: int | None = None
+    summary: stats.Summary | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.n_group is not None and self.summary is not None
+
+
+@dataclass
+class ItemResult:
+    variable: schema.Variable
+    overall: GroupFigures
+    by_perspective: list[GroupFigures]
+    by_system: list[GroupFigures]
+    spread: float | None = None
+    spread_std: float | None = None
+
+
+@dataclass
+class DimensionResult:
+    name: str
+    variables: list[str]
+    alpha: stats.Alpha
+    overall: GroupFigures
+    by_perspective: list[GroupFigures]
+    spread: float | None = None
+    spread_std: float | None = None
+
+
+@dataclass
+class WaveResults:
+    wave: object
+    n: int
+    n_shown: bool
+    minimum: int
+    perspective_groups: list[GroupFigures]
+    system_groups: list[GroupFigures]
+    items: list[ItemResult] = field(default_factory=list)
+    dimensions: list[DimensionResult] = field(default_factory=list)
+
+    @property
+    def divergence(self) -> list:
+        """Items and dimensions ranked by how far the perspectives' means lie apart."""
+        rows = [r for r in [*self.dimensions, *self.items] if r.spread_std is not None]
+        return sorted(rows, key=lambda r: -r.spread_std)
+
+
+def _labels(instrument: schema.CInstrument, role: str) -> dict[str, str]:
+    item = instrument.role_item(role)
+    return {str(c.value): c.label("de") for c in item.choices} if item else {}
+
+
+def _groups(keys: np.ndarray, labels: dict[str, str], minimum: int):
+    """Group masks with suppression (small groups and the complementary one)."""
+    counts = {k: int((keys == k).sum()) for k in labels}
+    for k in set(keys.tolist()) - set(labels):
+        if k:
+            counts[k] = int((keys == k).sum())
+    cells = suppress_counts(counts, minimum)
+    out = []
+    for key in counts:
+        cell = cells[key]
+        out.append((key, labels.get(key, key), keys == key, cell))
+    return out
+
+
+def _figures(key, label, mask, cell, frame, col, variable, minimum) -> GroupFigures:
+    if cell is not None and cell.suppressed:
+        return GroupFigures(key, label, None, cell.reason)
+    n_group = int(mask.sum())
+    if n_group == 0:
+        return GroupFigures(key, label, 0, "empty")
+    kinds = frame.kinds[mask, col]
+    values = frame.values[mask, col]
+    valid = values[~np.isnan(values)]
+    figures = GroupFigures(key, label, n_group, n_valid=int(valid.size),
+                           dont_know=int((kinds == DK).sum()),
+                           not_answered=int((kinds == NA).sum()))
+    if valid.size < minimum:
+        figures.reason = "few"
+        return figures
+    if variable is not None and variable.choices:
+        figures.counts = [int((valid == c.value).sum()) for c in variable.choices]
+        figures.shares = [c / valid.size for c in figures.counts]
+    figures.summary = stats.summary(valid)
+    return figures
+
+
+def wave_results(wave, *, municipality_ids=None) -> WaveResults:
+    instrument = schema.compiled(wave.instrument)
+    minimum = max(3, wave.min_group_size)
+    frame = load_frame(wave, municipality_ids=municipality_ids)
+    perspectives = _groups(frame.perspective, _labels(instrument, "perspective"), minimum)
+    systems = _groups(frame.system, _labels(instrument, "professional_system"), minimum)
+    everyone = np.ones(frame.n, dtype=bool)
+    results = WaveResults(
+        wave, frame.n, frame.n >= minimum, minimum,
+        [GroupFigures(k, label, None if c.suppressed else c.count, c.reason)
+         for k, label, _, c in perspectives],
+        [GroupFigures(k, label, None if c.suppressed else c.count, c.reason)
+         for k, label, _, c in systems])
+    if frame.n < minimum:
+        return results
+    for col, variable in enumerate(frame.variables):
+        if variable.measure not in ("scale", "nominal", "number"):
+            continue
+        if instrument.item_by_code[variable.item].role:
+            continue
+        item = ItemResult(
+            variable,
+            _figures("all", "", everyone, None, frame, col, variable, minimum),
+            [_figures(k, lbl, m, c, frame, col, variable, minimum)
+             for k, lbl, m, c in perspectives],
+            [_figures(k, lbl, m, c, frame, col, variable, minimum) for k, lbl, m, c in systems])
+        if variable.measure == "scale":
+            shown = [frame.values[m, col] for k, _, m, c in perspectives
+                     if not c.suppressed and (~np.isnan(frame.values[m, col])).sum() >= minimum]
+            item.spread, item.spread_std = stats.standardised_spread(shown)
+        results.items.append(item)
+    results.dimensions = _dimensions(instrument, frame, perspectives, minimum)
+    return results
+
+
+def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResult]:
+    by_dimension: dict[str, list[int]] = {}
+    for col, variable in enumerate(frame.variables):
+        if variable.measure == "scale" and variable.dimension:
+            by_dimension.setdefault(variable.dimension, []).append(col)
+    out = []
+    for name, cols in by_dimension.items():
+        matrix = frame.values[:, cols].copy()
+        for i, col in enumerate(cols):
+            variable = frame.variables[col]
+            if variable.reverse:
+                matrix[:, i] = len(variable.choices) + 1 - matrix[:, i]
+        answered = (~np.isnan(matrix)).sum(axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # rows without any answer
+            means = np.nanmean(matrix, axis=1)
+        # a scale score needs at least half of the dimension's items answered
+        score = np.where(answered * 2 >= len(cols), means, np.nan)
+        scored = Frame([schema.Variable(name, name, {}, "scale")], score.reshape(-1, 1),
+                       np.where(np.isnan(score), NA, VALUE).reshape(-1, 1),
+                       frame.perspective, frame.system, frame.municipality)
+        everyone = np.ones(frame.n, dtype=bool)
+        dim = DimensionResult(
+            name, [frame.variables[c].name for c in cols],
+            stats.cronbach_alpha(matrix),
+            _figures("all", "", everyone, None, scored, 0, None, minimum),
+            [_figures(k, lbl, m, c, scored, 0, None, minimum) for k, lbl, m, c in perspectives])
+        shown = [score[m] for k, _, m, c in perspectives
+                 if not c.suppressed and (~np.isnan(score[m])).sum() >= minimum]
+        dim.spread, dim.spread_std = stats.standardised_spread(shown)
+        out.append(dim)
+    return out

@@ -1,0 +1,47 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value):
+    return "" if value is None else f"{value * 100:.0f} %"
+
+
+@register.filter
+def widths(shares):
+    """Percent widths for a stacked bar."""
+    return [round(s * 100, 1) for s in (shares or [])]
+
+
+@register.filter
+def label(row):
+    """Display name of an item or dimension result."""
+    variable = getattr(row, "variable", None)
+    return variable.label("de") if variable is not None else row.name
+
+
+# A colour-blind-safe diverging palette (disagree → agree), from ColorBrewer RdBu.
+PALETTES = {
+    4: ["#ca0020", "#f4a582", "#92c5de", "#0571b0"],
+    5: ["#ca0020", "#f4a582", "#d9d9d9", "#92c5de", "#0571b0"],
+    7: ["#b2182b", "#ef8a62", "#fddbc7", "#d9d9d9", "#d1e5f0", "#67a9cf", "#2166ac"],
+}
+
+
+@register.simple_tag
+def stacked_bar(shares):
+    """A small stacked bar as inline SVG (attributes only, no inline styles)."""
+    from django.utils.html import format_html, mark_safe
+
+    if not shares:
+        return ""
+    palette = PALETTES.get(len(shares)) or ["#0571b0"] * len(shares)
+    x, rects = 0.0, []
+    for share, colour in zip(shares, palette):
+        width = share * 100
+        rects.append(format_html('<rect x="{}" y="0" width="{}" height="10" fill="{}"/>',
+                                 f"{x:.2f}", f"{width:.2f}", colour))
+        x += width
+    return mark_safe('<svg class="qd-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+                     'aria-hidden="true" focusable="false">' + "".join(rects) + "</svg>")

@@ -1,0 +1,142 @@
+"""Wave results: correct figures, and no output ever reveals a group below the minimum."""
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qdialog.analysis.engine import wave_results
+from qdialog.surveys import services
+from qdialog.surveys.models import Response
+from tests.surveys.conftest import SMALL
+
+
+@pytest.fixture
+def wave(world):
+    today = timezone.localdate()
+    instrument = services.instrument_create_from_spec(actor=None, programme=world.a, spec=SMALL)
+    wave = services.wave_create(actor=None, instrument=instrument, fields={
+        "title": "t0", "opens_on": today - dt.timedelta(days=1),
+        "closes_on": today + dt.timedelta(days=3)})
+    services.wave_open(actor=None, wave=wave)
+    wave.refresh_from_db()
+    return wave
+
+
+def store(wave, municipality, perspective, q1, q2=3, system="1"):
+    Response.objects.create(
+        wave=wave, municipality=municipality, submitted_on=timezone.localdate(), language="de",
+        perspective=str(perspective), professional_system=system if perspective != 3 else "",
+        answers={"perspective": perspective, "system": int(system) if perspective != 3 else "_ns",
+                 "q1": q1, "q2": q2, "grid__a": 4, "grid__b": "_na", "count": 10})
+
+
+def test_figures_match_a_direct_computation(world, wave):
+    rng = random.Random(5)
+    values = {1: [], 2: []}
+    for i in range(60):
+        perspective = 1 if i % 3 == 0 else 2
+        q1 = "_dk" if i % 10 == 0 else rng.randint(1, 5)
+        store(wave, world.m1, perspective, q1)
+        if q1 != "_dk":
+            values[perspective].append(q1)
+    r = wave_results(wave)
+    item = next(i for i in r.items if i.variable.name == "q1")
+    everyone = values[1] + values[2]
+    assert item.overall.n_valid == len(everyone)
+    assert item.overall.summary.mean == pytest.approx(np.mean(everyone))
+    assert item.overall.dont_know == 6
+    assert item.overall.counts == [everyone.count(v) for v in range(1, 6)]
+    groups = {g.key: g for g in item.by_perspective}
+    assert groups["1"].summary.mean == pytest.approx(np.mean(values[1]))
+    assert item.spread == pytest.approx(abs(np.mean(values[1]) - np.mean(values[2])))
+    dim = next(d for d in r.dimensions if d.name == "d")
+    # q2 is reverse coded on 4 points: a 3 counts as 2; with q1 "don't know", half of the
+    # dimension's items are answered, which is enough for a score (2)
+    scores = [(q + 2) / 2 for q in everyone] + [2.0] * 6
+    assert dim.overall.summary.mean == pytest.approx(np.mean(scores))
+
+
+def test_too_few_answer_sets_show_nothing(world, wave):
+    for _ in range(4):
+        store(wave, world.m1, 2, 4)
+    r = wave_results(wave)
+    assert not r.n_shown and r.items == [] and r.dimensions == []
+
+
+def _all_group_outputs(result, sizes):
+    """(figures, true group size) for every group figure the result holds."""
+    by_perspective = dict(zip(("1", "2", "3"), sizes))
+    by_system = {"1": sizes[0] + sizes[1], "2": 0}  # store() files perspectives 1, 2 as system 1
+    for item in result.items:
+        yield from ((f, by_perspective.get(f.key)) for f in item.by_perspective)
+        yield from ((f, by_system.get(f.key)) for f in item.by_system)
+    for dim in result.dimensions:
+        yield from ((f, by_perspective.get(f.key)) for f in dim.by_perspective)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sizes=st.lists(st.integers(min_value=0, max_value=9), min_size=3, max_size=3),
+       minimum=st.integers(min_value=3, max_value=7), seed=st.integers(0, 1000))
+def test_no_output_reveals_a_small_group(world, wave, sizes, minimum, seed):
+    """Any mix of group sizes: a group below the minimum never shows a count, share or mean, and
+    a lone small group is never left computable from the total."""
+    Response.objects.filter(wave=wave).delete()
+    wave.min_group_size = minimum
+    rng = random.Random(seed)
+    for perspective, size in zip((1, 2, 3), sizes):
+        for _ in range(size):
+            store(wave, world.m1, perspective, rng.randint(1, 5), rng.randint(1, 4))
+    result = wave_results(wave)
+    if sum(sizes) < minimum:
+        assert result.items == [] and result.dimensions == []
+    hidden = [g for g in result.perspective_groups if g.n_group is None]
+    for group, size in zip(result.perspective_groups, sizes):
+        if 0 < size < minimum:
+            assert group.n_group is None
+    small = [s for s in sizes if 0 < s < minimum]
+    if small:
+        assert len(hidden) >= 2 or len([s for s in sizes if s > 0]) == 1
+    for figures, size in _all_group_outputs(result, sizes):
+        if size is not None and 0 < size < minimum:
+            assert figures.n_group is None and figures.summary is None
+            assert figures.counts is None and figures.shares is None
+        if figures.summary is not None:
+            assert figures.n_valid >= minimum
+
+
+def test_results_page_per_role(client_for, world, wave):
+    for i in range(12):
+        store(wave, world.m1 if i < 8 else world.m2, 2 if i % 2 else 1, 3 + i % 3)
+    url = reverse("analysis:results", args=[wave.pk])
+    assert client_for("alice").get(url).context["r"].n == 12
+    carol = client_for("carol").get(url)  # cluster 1 holds M1 and M2
+    assert carol.status_code == 200 and carol.context["r"].n == 12
+    mia = client_for("mia").get(url)  # only her municipality's part
+    assert mia.status_code == 200 and mia.context["r"].n == 8
+    assert mia.context["municipality"] == world.m1
+    assert client_for("mia").get(url + f"?municipality={world.m2.pk}").status_code == 404
+    for role in ("paul", "zoe"):
+        assert client_for(role).get(url).status_code == 404
+    oscar = client_for("oscar").get(url)  # coordinates M3, which answered nothing
+    assert oscar.status_code == 200 and oscar.context["r"].n == 0
+    anon = client_for("anon").get(url)
+    assert anon.status_code == 302
+    from qdialog.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="read", object_id=str(wave.pk)).count() >= 4
+
+
+def test_results_page_query_count(client_for, world, wave, django_assert_max_num_queries):
+    for i in range(30):
+        store(wave, world.m1, 1 + i % 2, 1 + i % 5)
+    client = client_for("alice")
+    client.get(reverse("analysis:results", args=[wave.pk]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("analysis:results", args=[wave.pk]))
