@@ -106,6 +106,7 @@ class ItemResult:
 @dataclass
 class DimensionResult:
     name: str
+    label: str
     variables: list[str]
     alpha: stats.Alpha
     overall: GroupFigures
@@ -208,12 +209,16 @@ def wave_results(wave, *, municipality_ids=None) -> WaveResults:
     return results
 
 
-def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResult]:
+def dimension_scores(frame: Frame) -> dict[str, tuple[list[int], np.ndarray, np.ndarray]]:
+    """{dimension: (columns, item matrix reverse coded, scale score per respondent)}.
+
+    A respondent's scale score is the mean of the dimension's items they answered, if they
+    answered at least half of them."""
     by_dimension: dict[str, list[int]] = {}
     for col, variable in enumerate(frame.variables):
         if variable.measure == "scale" and variable.dimension:
             by_dimension.setdefault(variable.dimension, []).append(col)
-    out = []
+    out = {}
     for name, cols in by_dimension.items():
         matrix = frame.values[:, cols].copy()
         for i, col in enumerate(cols):
@@ -224,14 +229,19 @@ def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResul
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # rows without any answer
             means = np.nanmean(matrix, axis=1)
-        # a scale score needs at least half of the dimension's items answered
-        score = np.where(answered * 2 >= len(cols), means, np.nan)
+        out[name] = (cols, matrix, np.where(answered * 2 >= len(cols), means, np.nan))
+    return out
+
+
+def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResult]:
+    out = []
+    everyone = np.ones(frame.n, dtype=bool)
+    for name, (cols, matrix, score) in dimension_scores(frame).items():
         scored = Frame([schema.Variable(name, name, {}, "scale")], score.reshape(-1, 1),
                        np.where(np.isnan(score), NA, VALUE).reshape(-1, 1),
                        frame.perspective, frame.system, frame.municipality)
-        everyone = np.ones(frame.n, dtype=bool)
         dim = DimensionResult(
-            name, [frame.variables[c].name for c in cols],
+            name, instrument.dimension_label(name), [frame.variables[c].name for c in cols],
             stats.cronbach_alpha(matrix),
             _figures("all", "", everyone, None, scored, 0, None, minimum),
             [_figures(k, lbl, m, c, scored, 0, None, minimum) for k, lbl, m, c in perspectives])
@@ -240,3 +250,45 @@ def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResul
         dim.spread, dim.spread_std = stats.standardised_spread(shown)
         out.append(dim)
     return out
+
+
+@dataclass
+class ComparisonRow:
+    key: str
+    label: str
+    kind: str  # "dimension" or "item"
+    a: stats.Summary | None
+    b: stats.Summary | None
+    difference: stats.Difference | None
+
+
+def compare_waves(wave_a, wave_b, *, municipality_ids=None) -> list[ComparisonRow]:
+    """Each dimension and rating item both waves share: b minus a, for independent samples.
+
+    The answers are anonymous, so nobody can be followed from one wave to the next; a group that
+    is below the minimum in either wave is not compared."""
+    minimum = max(3, wave_a.min_group_size, wave_b.min_group_size)
+    instrument = schema.compiled(wave_b.instrument)
+    shared = {v.name for v in schema.compiled(wave_a.instrument).variables if v.numeric}
+    variables = [v for v in instrument.variables if v.measure == "scale" and v.name in shared]
+    frame_a = load_frame(wave_a, municipality_ids=municipality_ids, variables=variables)
+    frame_b = load_frame(wave_b, municipality_ids=municipality_ids, variables=variables)
+    rows = []
+    if frame_a.n < minimum or frame_b.n < minimum:
+        return rows
+
+    def row(key, label, kind, a, b):
+        sa, sb = stats.summary(a), stats.summary(b)
+        if sa.n < minimum or sb.n < minimum:
+            return ComparisonRow(key, label, kind, None, None, None)
+        return ComparisonRow(key, label, kind, sa, sb, stats.difference(a, b))
+
+    scores_a, scores_b = dimension_scores(frame_a), dimension_scores(frame_b)
+    for name in scores_b:
+        if name in scores_a:
+            rows.append(row(name, instrument.dimension_label(name), "dimension",
+                            scores_a[name][2], scores_b[name][2]))
+    for col, variable in enumerate(variables):
+        rows.append(row(variable.name, variable.label("de"), "item", frame_a.values[:, col],
+                        frame_b.values[:, col]))
+    return rows

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
 
-from .engine import wave_results
+from .benchmark import benchmark
+from .engine import compare_waves, wave_results
 
 
 def readable_municipalities(scope, wave):
@@ -32,10 +33,13 @@ def readable_municipalities(scope, wave):
     return sorted(set(allowed), key=lambda m: m.name)
 
 
-@login_required
-def results(request, pk):
-    wave = get_in_scope(request.scope.result_waves().select_related(
+def _readable_wave(request, pk):
+    return get_in_scope(request.scope.result_waves().select_related(
         "instrument", "programme", "municipality", "cluster"), pk=pk)
+
+
+def _chosen_municipalities(request, wave):
+    """(choices for the selector, chosen municipality, municipality ids to read or None)."""
     allowed = readable_municipalities(request.scope, wave)
     choices = (list(wave.programme.municipalities.filter(cluster_id=wave.cluster_id)
                     if wave.cluster_id else wave.programme.municipalities.all())
@@ -53,9 +57,62 @@ def results(request, pk):
         ids = None
     else:
         ids = [m.pk for m in allowed]
+    return choices, chosen, ids
+
+
+def _comparable(request, wave):
+    """Other waves of the same instrument family the person may read, for comparison."""
+    return (request.scope.result_waves().filter(programme_id=wave.programme_id,
+                                                instrument__family=wave.instrument.family)
+            .exclude(pk=wave.pk).order_by("timepoint", "opens_on"))
+
+
+@login_required
+def results(request, pk):
+    wave = _readable_wave(request, pk)
+    choices, chosen, ids = _chosen_municipalities(request, wave)
     result = wave_results(wave, municipality_ids=ids)
     log_action(actor=request.user, action="read", obj=wave,
                summary=f"results{' for ' + str(chosen) if chosen else ''}")
     return render(request, "analysis/results.html", {
         "wave": wave, "r": result, "municipality": chosen,
+        "municipalities": choices if len(choices) > 1 else [],
+        "comparable": _comparable(request, wave)})
+
+
+@login_required
+def compare(request, pk, other_pk):
+    """t0 against t1 (or any two waves of one instrument family), independent samples."""
+    wave = _readable_wave(request, pk)
+    other = get_in_scope(_comparable(request, wave).select_related("instrument"), pk=other_pk)
+    choices, chosen, ids = _chosen_municipalities(request, wave)
+    other_choices, _, other_ids = _chosen_municipalities(request, other)
+    if ids is not None and other_ids is not None:
+        ids = sorted(set(ids) & set(other_ids))
+    elif ids is None:
+        ids = other_ids
+    first, second = sorted([wave, other], key=lambda w: (w.timepoint, w.opens_on))
+    rows = compare_waves(first, second, municipality_ids=ids)
+    log_action(actor=request.user, action="read", obj=wave, summary=f"comparison with {other}")
+    return render(request, "analysis/compare.html", {
+        "wave": wave, "first": first, "second": second, "rows": rows, "municipality": chosen,
+        "municipalities": choices if len(choices) > 1 else []})
+
+
+@login_required
+def benchmark_view(request, pk):
+    """A municipality against its cluster and the programme (programme or cluster waves)."""
+    wave = _readable_wave(request, pk)
+    if wave.municipality_id is not None:
+        raise Http404
+    choices, chosen, _ = _chosen_municipalities(request, wave)
+    if chosen is None:
+        chosen = choices[0] if choices else None
+    if chosen is None:
+        raise Http404
+    institute = request.scope.is_institute_staff(wave.programme_id)
+    rows = benchmark(wave, chosen, with_names=institute and wave.programme.institute_sees_names)
+    log_action(actor=request.user, action="read", obj=wave, summary=f"benchmark {chosen}")
+    return render(request, "analysis/benchmark.html", {
+        "wave": wave, "rows": rows, "municipality": chosen, "institute": institute,
         "municipalities": choices if len(choices) > 1 else []})

@@ -41,6 +41,7 @@ class Instrument(models.Model):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     intro_plain = models.TextField(_("introduction (plain language)"), blank=True)
     paged = models.BooleanField(_("one section per page"), default=True)
+    dimension_labels = models.JSONField(_("names of the dimensions"), default=dict, blank=True)
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
     previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="next_versions", verbose_name=_("copied from"))
@@ -55,6 +56,10 @@ class Instrument(models.Model):
 
     def __str__(self):
         return f"{self.title_de} (v{self.version})"
+
+    def dimension_label(self, name, language="de"):
+        labels = (self.dimension_labels or {}).get(name) or {}
+        return labels.get(language) or labels.get("de") or name
 
     @property
     def is_frozen(self):

@@ -192,6 +192,11 @@ class CInstrument:
     paged: bool
     sections: tuple
     frozen: bool = field(default=False)
+    dimension_labels: dict = field(default_factory=dict)
+
+    def dimension_label(self, name, language="de"):
+        labels = self.dimension_labels.get(name) or {}
+        return labels.get(language) or labels.get("de") or name
 
     def title(self, language):
         return pick(self.titles, language)
@@ -269,7 +274,8 @@ def compile_instrument(instrument) -> CInstrument:
                                  tuple(items)))
     return CInstrument(instrument.pk, instrument.version, instrument.family,
                        _texts(instrument, "title"), _texts(instrument, "intro"),
-                       instrument.paged, tuple(compiled), instrument.is_frozen)
+                       instrument.paged, tuple(compiled), instrument.is_frozen,
+                       dict(instrument.dimension_labels or {}))
 
 
 _CACHE: dict[tuple[int, str], CInstrument] = {}

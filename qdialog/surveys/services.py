@@ -74,7 +74,7 @@ def instrument_create_from_spec(*, actor, programme, spec: dict, municipality=No
         programme=programme, municipality=municipality, family=spec["family"], version=version,
         **{k: spec.get(k, "") for k in ["title_de", "title_en", "title_plain", "intro_de",
                                           "intro_en", "intro_plain"]},
-        paged=spec.get("paged", True))
+        paged=spec.get("paged", True), dimension_labels=spec.get("dimension_labels", {}))
     instrument.full_clean()
     instrument.save()
     seen = set()
@@ -104,6 +104,7 @@ def instrument_spec(instrument: Instrument) -> dict:
     """The instrument as a plain dictionary (for copies and exports of the structure)."""
     return {
         "family": instrument.family, "paged": instrument.paged,
+        "dimension_labels": instrument.dimension_labels,
         **{k: getattr(instrument, k) for k in ["title_de", "title_en", "title_plain",
                                                "intro_de", "intro_en", "intro_plain"]},
         "sections": [

@@ -140,3 +140,61 @@ def test_results_page_query_count(client_for, world, wave, django_assert_max_num
     client.get(reverse("analysis:results", args=[wave.pk]))
     with django_assert_max_num_queries(12):
         client.get(reverse("analysis:results", args=[wave.pk]))
+
+
+def test_wave_comparison_matches_welch(world, wave):
+    from scipy import stats as sp
+
+    from qdialog.analysis.engine import compare_waves
+
+    later = services.wave_create(actor=None, instrument=wave.instrument, fields={
+        "title": "t1", "timepoint": 1, "opens_on": wave.opens_on, "closes_on": wave.closes_on})
+    services.wave_open(actor=None, wave=later)
+    rng = random.Random(9)
+    a = [rng.randint(1, 4) for _ in range(30)]
+    b = [rng.randint(2, 5) for _ in range(25)]
+    for q in a:
+        store(wave, world.m1, 2, q)
+    for q in b:
+        store(later, world.m1, 2, q)
+    rows = {r.key: r for r in compare_waves(wave, later)}
+    q1 = rows["q1"]
+    welch = sp.ttest_ind(b, a, equal_var=False)
+    assert q1.difference.diff == pytest.approx(np.mean(b) - np.mean(a))
+    assert q1.difference.p == pytest.approx(welch.pvalue)
+    assert rows["d"].kind == "dimension" and rows["d"].difference is not None
+
+
+def test_benchmark_positions_and_names(world, wave):
+    from qdialog.analysis.benchmark import benchmark
+
+    for municipality, level in ((world.m1, 2), (world.m2, 4), (world.m3, 3)):
+        for _ in range(6):
+            store(wave, municipality, 2, level, q2=5 - level)
+    store(wave, world.mb, 2, 5)  # another programme's municipality never counts
+    rows = {r.dimension: r for r in benchmark(wave, world.m1, with_names=False)}
+    d = rows["d"]
+    assert d.own == pytest.approx(2.0) and d.programme.rank == 3
+    assert d.programme.n_municipalities == 3 and d.cluster.n_municipalities == 2
+    assert d.named == []
+    named = {r.dimension: r for r in benchmark(wave, world.m1, with_names=True)}["d"].named
+    assert [n for n, _, _ in named] == ["Stadt Zwei", "Landkreis Eins"]
+
+
+def test_comparison_and_benchmark_pages(client_for, world, wave):
+    later = services.wave_create(actor=None, instrument=wave.instrument, fields={
+        "title": "t1", "timepoint": 1, "opens_on": wave.opens_on, "closes_on": wave.closes_on})
+    services.wave_open(actor=None, wave=later)
+    for w in (wave, later):
+        for i in range(8):
+            store(w, world.m1, 2, 1 + i % 5)
+    compare = reverse("analysis:compare", args=[wave.pk, later.pk])
+    bench = reverse("analysis:benchmark", args=[wave.pk])
+    for role, status in [("alice", 200), ("carol", 200), ("mia", 200), ("paul", 404),
+                         ("zoe", 404)]:
+        assert client_for(role).get(compare).status_code == status, role
+        assert client_for(role).get(bench).status_code == status, role
+    body = client_for("mia").get(compare).content.decode()
+    assert "independent samples" in body
+    names = client_for("mia").get(bench).content.decode()
+    assert "Stadt Zwei" not in names  # municipal users never see other municipalities' names

@@ -13,7 +13,10 @@ SAMPLE = (Path(__file__).parent / "fixtures" / "sample.lss").read_bytes()
 
 
 def test_parse_sample():
-    result = lss.parse_lss(SAMPLE)
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = lss.parse_lss(SAMPLE)
     spec = result.spec
     assert spec["title_de"] == "Netzwerkbefragung" and spec["title_en"] == "Network survey"
     sections = spec["sections"]

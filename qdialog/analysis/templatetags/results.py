@@ -18,7 +18,7 @@ def widths(shares):
 def label(row):
     """Display name of an item or dimension result."""
     variable = getattr(row, "variable", None)
-    return variable.label("de") if variable is not None else row.name
+    return variable.label("de") if variable is not None else row.label
 
 
 # A colour-blind-safe diverging palette (disagree → agree), from ColorBrewer RdBu.
