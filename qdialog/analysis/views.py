@@ -8,6 +8,7 @@ from django.shortcuts import render
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
 
+from . import charts
 from .benchmark import benchmark
 from .engine import compare_waves, wave_results
 
@@ -76,6 +77,9 @@ def results(request, pk):
                summary=f"results{' for ' + str(chosen) if chosen else ''}")
     return render(request, "analysis/results.html", {
         "wave": wave, "r": result, "municipality": chosen,
+        "profile_chart": charts.dimension_profile(result.dimensions),
+        "divergence_chart": charts.divergence(result.divergence),
+        "likert_chart": charts.likert_bars(result.items),
         "municipalities": choices if len(choices) > 1 else [],
         "comparable": _comparable(request, wave)})
 
@@ -96,6 +100,7 @@ def compare(request, pk, other_pk):
     log_action(actor=request.user, action="read", obj=wave, summary=f"comparison with {other}")
     return render(request, "analysis/compare.html", {
         "wave": wave, "first": first, "second": second, "rows": rows, "municipality": chosen,
+        "chart": charts.comparison(rows, first, second),
         "municipalities": choices if len(choices) > 1 else []})
 
 
