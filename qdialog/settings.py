@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qdialog.tenancy",
     "qdialog.surveys",
     "qdialog.analysis",
+    "qdialog.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -254,3 +255,5 @@ QDIALOG_SITE_NAME = env.str("QDIALOG_SITE_NAME", default="qdialog")
 QDIALOG_BASE_URL = env.str("QDIALOG_BASE_URL", default="http://127.0.0.1:8000")
 #: submissions a minute through one open group code from one address
 QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)
+#: processes that build the reports of a ZIP bundle at once (at most the number of cores)
+QDIALOG_REPORT_PROCESSES = env.int("QDIALOG_REPORT_PROCESSES", default=4)

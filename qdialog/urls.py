@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("qdialog.tenancy.urls")),
     path("", include("qdialog.surveys.urls")),
     path("", include("qdialog.analysis.urls")),
+    path("", include("qdialog.reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,9 +12,12 @@ import itertools
 import re
 import textwrap
 
+import logging
+
 import matplotlib
 
 matplotlib.use("Agg")
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # Fira Sans: web only
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .engine import DimensionResult, ItemResult  # noqa: E402
@@ -68,21 +71,21 @@ def likert_bars(items: list[ItemResult], fmt: str = "svg"):
     points = len(items[0].variable.choices)
     colours = DIVERGING.get(points, DIVERGING[5])
     fig, ax = plt.subplots(figsize=(10, 0.62 * len(items) + 1.2))
-    for row, item in enumerate(reversed(items)):
-        shares = [s * 100 for s in item.overall.shares]
-        if len(shares) != points:
-            continue
-        half = points / 2
-        left = -sum(shares[: int(half)]) - (shares[int(half)] / 2 if points % 2 else 0)
-        for share, colour in zip(shares, colours):
-            ax.barh(row, share, left=left, color=colour, height=0.7, edgecolor="white",
-                    linewidth=0.5)
-            if share >= 8:
-                ax.text(left + share / 2, row, f"{share:.0f}", ha="center", va="center",
-                        fontsize=8, color="#171a2b" if colour in ("#cccccc", "#f4a582",
-                                                                  "#92c5de", "#fddbc7",
-                                                                  "#d1e5f0") else "white")
-            left += share
+    items = [i for i in items if len(i.overall.shares) == points]
+    rows = list(range(len(items)))
+    shares = [[s * 100 for s in item.overall.shares] for item in reversed(items)]
+    half = points // 2
+    lefts = [-sum(row[:half]) - (row[half] / 2 if points % 2 else 0) for row in shares]
+    for category, colour in enumerate(colours):
+        widths = [row[category] for row in shares]
+        ax.barh(rows, widths, left=lefts, color=colour, height=0.7, edgecolor="white",
+                linewidth=0.5, clip_on=False)  # no clip paths: lighter SVG for PDF renderers
+        dark = colour in ("#ca0020", "#0571b0", "#b2182b", "#2166ac")
+        for y, (left, width) in enumerate(zip(lefts, widths)):
+            if width >= 15:  # label the larger segments; the table has every figure
+                ax.text(left + width / 2, y, f"{width:.0f}", ha="center", va="center",
+                        fontsize=7.5, color="white" if dark else "#171a2b", clip_on=False)
+        lefts = [left + width for left, width in zip(lefts, widths)]
     ax.axvline(0, color=GREY, linewidth=0.8)
     ax.set_yticks(range(len(items)))
     ax.set_yticklabels([_wrap(i.variable.label("de"), 75) for i in reversed(items)], fontsize=7.5)

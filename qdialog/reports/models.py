@@ -1,0 +1,75 @@
+"""Reports built in the background, and the free-text answers released for them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qdialog.surveys.models import Wave
+from qdialog.tenancy.models import Cluster, Municipality
+
+
+class ReleasedText(models.Model):
+    """A free-text answer a coordinator has read and released: no names, nothing identifying.
+
+    Only released texts appear in reports; the copy keeps no link to its answer set."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="released_texts")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="+")
+    variable = models.CharField(max_length=60)
+    text = models.TextField()
+    fingerprint = models.CharField(max_length=64)
+    released = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave", "municipality", "fingerprint"],
+                                               name="released_text_once")]
+
+    @property
+    def audit_scope(self):
+        return {"programme_id": self.wave.programme_id, "municipality_id": self.municipality_id}
+
+
+class ReportKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality report")
+    CLUSTER = "cluster", _("Cluster report")
+    PROGRAMME = "programme", _("Programme report")
+    ALL_MUNICIPALITIES = "all", _("All municipality reports (ZIP)")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being built")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class Report(models.Model):
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=16, choices=ReportKind.choices)
+    file_format = models.CharField(max_length=4, choices=[("pdf", "PDF"), ("docx", "DOCX"),
+                                                          ("zip", "ZIP")])
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="+")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    status = models.CharField(max_length=8, choices=ReportStatus.choices,
+                              default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        subject = self.municipality or self.cluster or self.wave.programme
+        return f"{self.get_kind_display()} – {subject} ({self.file_format.upper()})"
+
+    @property
+    def audit_scope(self):
+        return {"programme_id": self.wave.programme_id, "municipality_id": self.municipality_id}
