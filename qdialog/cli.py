@@ -22,6 +22,7 @@ OWN_COMMANDS = {
     "check-deploy": "Check the settings of a production installation.",
     "import-answers": "Import paper questionnaires from CSV into a survey wave.",
     "send-reminders": "E-mail reminders to invited people who have not answered (for cron).",
+    "api-token": "Issue an API token for a person (for statistics tools).",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
@@ -30,6 +31,7 @@ ALIASES = {
     "check-deploy": "check",
     "import-answers": "import_answers",
     "send-reminders": "send_reminders",
+    "api-token": "api_token",
 }
 
 HELP = """usage: qdialog <command> [options]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qdialog.surveys",
     "qdialog.analysis",
     "qdialog.reports",
+    "qdialog.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from qdialog.accounts import views as account_views
+from qdialog.api.api import api
 from qdialog.core import views as core_views
 
 admin.site.site_header = "qdialog – Betrieb"
@@ -11,6 +12,7 @@ admin.site.site_title = "qdialog"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/profile/", account_views.profile, name="profile"),
     # allauth's views, answering invalid input with 400 (same names, so they take precedence)
