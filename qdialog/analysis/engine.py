@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from django.db import connection
+
 from qdialog.core.suppression import suppress_counts
 from qdialog.surveys import schema
 from qdialog.surveys.models import Response
 
 from . import stats
 
-CODES = {schema.DONT_KNOW: 1, schema.NOT_ANSWERED: 2, schema.NOT_SHOWN: 3}
 VALUE, DK, NA, NS, ABSENT = 0, 1, 2, 3, 4
 
 
@@ -46,33 +47,107 @@ class Frame:
         self._index = {v.name: i for i, v in enumerate(self.variables)}
 
 
+# Codes the database returns for the special values (numeric variables never take them).
+SENTINELS = {-1_000_000_001.0: DK, -1_000_000_002.0: NA, -1_000_000_003.0: NS}
+_SPECIAL_SQL = ("WHEN '_dk' THEN -1000000001 WHEN '_na' THEN -1000000002 "
+                "WHEN '_ns' THEN -1000000003")
+
+
+def _extract_sql(vendor: str, name: str) -> tuple[str, list]:
+    """SQL turning one variable of the stored JSON into a number (or a sentinel, or NULL)."""
+    if vendor == "postgresql":
+        # numeric variables hold JSON numbers or the three markers: one look-up each
+        return (f"CASE answers ->> %s {_SPECIAL_SQL} ELSE (answers ->> %s)::float8 END",
+                [name, name])
+    path = f'$."{name}"'
+    return (f"CASE json_type(answers, %s) WHEN 'integer' THEN json_extract(answers, %s) "
+            f"WHEN 'real' THEN json_extract(answers, %s) WHEN 'text' THEN "
+            f"CASE json_extract(answers, %s) {_SPECIAL_SQL} END END", [path] * 4)
+
+
+def _copy_matrix(parts, params, where, where_params, width):
+    """PostgreSQL: every column as float8 through COPY … (FORMAT BINARY), read by numpy.
+
+    All fields are non-null float8, so every row has the same size and the whole result is one
+    structured array – no Python object per answer."""
+    groups = [f"CASE WHEN {col} ~ '^[0-9]+$' THEN {col}::float8 ELSE 'NaN' END"
+              for col in ("perspective", "professional_system")]
+    groups.append("COALESCE(municipality_id::float8, 'NaN')")
+    columns = groups + [f"COALESCE(({p}), 'NaN')::float8" for p in parts]
+    sql = (f"COPY (SELECT {', '.join(columns)} FROM {Response._meta.db_table} {where}) "
+           f"TO STDOUT (FORMAT BINARY)")
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(sql, params + where_params) as copy:
+            data = b"".join(bytes(chunk) for chunk in copy)
+    fields = width + 3
+    header = 19 + int.from_bytes(data[15:19], "big")
+    body = data[header:-2]  # the trailer is a 16-bit -1
+    row = np.dtype([("count", ">i2")] + [item for i in range(fields)
+                                         for item in ((f"l{i}", ">i4"), (f"v{i}", ">f8"))])
+    records = np.frombuffer(body, dtype=row)
+    return np.stack([records[f"v{i}"].astype(float) for i in range(fields)], axis=1) \
+        if len(records) else np.empty((0, fields))
+
+
+def _group_keys(column: np.ndarray) -> np.ndarray:
+    """Float group codes back to the stored text keys ("" for none), via the few distinct."""
+    filled = np.where(np.isnan(column), -1, column).astype(np.int64)
+    distinct, inverse = np.unique(filled, return_inverse=True)
+    labels = np.array(["" if d < 0 else str(d) for d in distinct], dtype=object)
+    return labels[inverse]
+
+
 def load_frame(wave, *, municipality_ids=None, variables=None) -> Frame:
+    """Read the answer sets of a wave into arrays.
+
+    The database extracts every variable from the stored JSON as a number (special values as
+    sentinels), so the rows arrive as floats and numpy takes them as one matrix – no Python
+    work per answer."""
     instrument = schema.compiled(wave.instrument)
     variables = variables or [v for v in instrument.variables if v.numeric]
-    qs = Response.objects.filter(wave=wave)
-    if municipality_ids is not None:
-        qs = qs.filter(municipality_id__in=list(municipality_ids))
-    rows = list(qs.values_list("perspective", "professional_system", "municipality_id",
-                               "answers"))
     names = [v.name for v in variables]
-    values = np.full((len(rows), len(names)), np.nan)
-    kinds = np.full((len(rows), len(names)), ABSENT, dtype=np.int8)
-    for r, (_, _, _, answers) in enumerate(rows):
-        vrow, krow = values[r], kinds[r]
-        for c, name in enumerate(names):
-            value = answers.get(name)
-            if value is None:
-                continue
-            code = CODES.get(value) if isinstance(value, str) else None
-            if code is not None:
-                krow[c] = code
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                vrow[c] = value
-                krow[c] = VALUE
-    return Frame(variables, values, kinds,
-                 np.array([r[0] for r in rows], dtype=object),
-                 np.array([r[1] for r in rows], dtype=object),
-                 np.array([r[2] for r in rows], dtype=object))
+    parts, params = [], []
+    for name in names:
+        sql_part, part_params = _extract_sql(connection.vendor, name)
+        parts.append(sql_part)
+        params += part_params
+    where, where_params = "WHERE wave_id = %s", [wave.pk]
+    if municipality_ids is not None:
+        ids = [int(i) for i in municipality_ids]
+        if not ids:
+            where += " AND 1 = 0"
+        else:
+            where += f" AND municipality_id IN ({', '.join(['%s'] * len(ids))})"
+            where_params += ids
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        full = _copy_matrix(parts, params, where, where_params, len(names))
+        matrix = full[:, 3:]
+        keys = [_group_keys(full[:, 0]), _group_keys(full[:, 1])]
+        munis = _group_keys(full[:, 2])
+        munis = np.array([int(m) if m else None for m in munis], dtype=object) \
+            if len(munis) else munis
+        groups = [keys[0], keys[1], munis]
+    else:
+        sql = (f"SELECT perspective, professional_system, municipality_id"
+               f"{', ' if parts else ''}{', '.join(parts)} "
+               f"FROM {Response._meta.db_table} {where}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + where_params)
+            rows = cursor.fetchall()
+        if rows:
+            matrix = np.array([row[3:] for row in rows], dtype=float)  # None becomes NaN
+            groups = list(zip(*[row[:3] for row in rows]))
+        else:
+            matrix = np.empty((0, len(names)))
+            groups = [(), (), ()]
+    kinds = np.where(np.isnan(matrix), ABSENT, VALUE).astype(np.int8)
+    for sentinel, kind in SENTINELS.items():
+        hit = matrix == sentinel
+        kinds[hit] = kind
+        matrix[hit] = np.nan
+    return Frame(variables, matrix, kinds, np.array(groups[0], dtype=object),
+                 np.array(groups[1], dtype=object), np.array(groups[2], dtype=object))
 
 
 @dataclass
@@ -168,7 +243,12 @@ def _figures(key, label, mask, cell, frame, col, variable, minimum) -> GroupFigu
         figures.reason = "few"
         return figures
     if variable is not None and variable.choices:
-        figures.counts = [int((valid == c.value).sum()) for c in variable.choices]
+        codes = [c.value for c in variable.choices]
+        if codes == list(range(1, len(codes) + 1)):  # the usual 1..k: one counting pass
+            tally = np.bincount(valid.astype(np.int64), minlength=len(codes) + 1)
+            figures.counts = [int(x) for x in tally[1:len(codes) + 1]]
+        else:
+            figures.counts = [int((valid == code).sum()) for code in codes]
         figures.shares = [c / valid.size for c in figures.counts]
     figures.summary = stats.summary(valid)
     return figures
@@ -201,9 +281,8 @@ def wave_results(wave, *, municipality_ids=None) -> WaveResults:
              for k, lbl, m, c in perspectives],
             [_figures(k, lbl, m, c, frame, col, variable, minimum) for k, lbl, m, c in systems])
         if variable.measure == "scale":
-            shown = [frame.values[m, col] for k, _, m, c in perspectives
-                     if not c.suppressed and (~np.isnan(frame.values[m, col])).sum() >= minimum]
-            item.spread, item.spread_std = stats.standardised_spread(shown)
+            item.spread, item.spread_std = stats.spread_of(
+                [g.summary for g in item.by_perspective if g.summary is not None])
         results.items.append(item)
     results.dimensions = _dimensions(instrument, frame, perspectives, minimum)
     return results
@@ -245,9 +324,8 @@ def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResul
             stats.cronbach_alpha(matrix),
             _figures("all", "", everyone, None, scored, 0, None, minimum),
             [_figures(k, lbl, m, c, scored, 0, None, minimum) for k, lbl, m, c in perspectives])
-        shown = [score[m] for k, _, m, c in perspectives
-                 if not c.suppressed and (~np.isnan(score[m])).sum() >= minimum]
-        dim.spread, dim.spread_std = stats.standardised_spread(shown)
+        dim.spread, dim.spread_std = stats.spread_of(
+            [g.summary for g in dim.by_perspective if g.summary is not None])
         out.append(dim)
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats as sp
@@ -23,6 +24,11 @@ class Summary:
     ci_high: float | None
 
 
+@lru_cache(maxsize=4096)
+def _t_critical(confidence: float, dof: int) -> float:
+    return float(sp.t.ppf(0.5 + confidence / 2, dof))
+
+
 def summary(values: np.ndarray, confidence: float = 0.95) -> Summary:
     """Mean, median, SD and the t-based confidence interval of the mean."""
     x = values[~np.isnan(values)]
@@ -34,7 +40,7 @@ def summary(values: np.ndarray, confidence: float = 0.95) -> Summary:
     if n < 2:
         return Summary(n, mean, median, None, None, None)
     sd = float(x.std(ddof=1))
-    half = float(sp.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    half = _t_critical(confidence, n - 1) * sd / math.sqrt(n)
     return Summary(n, mean, median, sd, mean - half, mean + half)
 
 
@@ -114,6 +120,18 @@ def standardised_spread(groups: list[np.ndarray]) -> tuple[float | None, float |
     within = sum((g.size - 1) * g.var(ddof=1) for g in groups)
     dof = sum(g.size - 1 for g in groups)
     pooled = math.sqrt(within / dof) if dof > 0 else 0
+    return spread, (spread / pooled if pooled > 0 else None)
+
+
+def spread_of(summaries: list[Summary]) -> tuple[float | None, float | None]:
+    """standardised_spread() from group summaries (n, mean, SD) instead of the raw values."""
+    groups = [s for s in summaries if s.n >= 2 and s.sd is not None]
+    if len(groups) < 2:
+        return None, None
+    means = [s.mean for s in groups]
+    spread = float(max(means) - min(means))
+    dof = sum(s.n - 1 for s in groups)
+    pooled = math.sqrt(sum((s.n - 1) * s.sd ** 2 for s in groups) / dof) if dof else 0
     return spread, (spread / pooled if pooled > 0 else None)
 
 

@@ -74,7 +74,12 @@ def build_content(wave, *, municipality=None, cluster=None) -> ReportContent:
 
 
 def render_pdf(content: ReportContent) -> bytes:
+    import logging
+
     from weasyprint import HTML
+
+    # matplotlib's SVG uses CSS properties WeasyPrint reports as unknown but draws correctly
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     with translation.override("de"):
         html = render_to_string("reports/report.html", {

@@ -94,3 +94,9 @@ def test_standardised_spread(rng):
 def test_percentile_rank():
     assert stats.percentile_rank(3, [1, 2, 3, 4]) == pytest.approx(
         sp.percentileofscore([1, 2, 3, 4], 3, kind="mean"))
+
+
+def test_spread_from_summaries_equals_spread_from_values(rng):
+    groups = [rng.normal(m, s, n) for m, s, n in ((2.0, 0.8, 40), (2.7, 1.1, 90), (3.1, 0.9, 15))]
+    assert stats.spread_of([stats.summary(g) for g in groups]) == pytest.approx(
+        stats.standardised_spread(groups))
