@@ -41,9 +41,11 @@ def spec():
 
 
 def generate(programme, wave):
+    from qdialog.surveys import schema
     from qdialog.surveys.models import Response
     from qdialog.tenancy.models import Cluster, Municipality
 
+    instrument = schema.compiled(wave.instrument)
     rng = random.Random(43)
     clusters = [Cluster.objects.create(programme=programme, number=n + 1) for n in range(12)]
     municipalities = Municipality.objects.bulk_create(
@@ -63,7 +65,8 @@ def generate(programme, wave):
                     mu = person if n % 7 else 6 - person
                     answers[f"i{n:02d}"] = max(1, min(5, round(rng.gauss(mu, 0.7))))
             rows.append(Response(wave=wave, municipality=m, submitted_on=wave.opens_on,
-                                 language="de", perspective=str(perspective), answers=answers))
+                                 language="de", perspective=str(perspective), answers=answers,
+                                 vector=schema.vectorize(instrument, answers)))
             if len(rows) >= 2000:
                 Response.objects.bulk_create(rows)
                 rows = []

@@ -48,7 +48,8 @@ class Frame:
 
 
 # Codes the database returns for the special values (numeric variables never take them).
-SENTINELS = {-1_000_000_001.0: DK, -1_000_000_002.0: NA, -1_000_000_003.0: NS}
+SENTINELS = {schema.SENTINELS[schema.DONT_KNOW]: DK, schema.SENTINELS[schema.NOT_ANSWERED]: NA,
+             schema.SENTINELS[schema.NOT_SHOWN]: NS}
 _SPECIAL_SQL = ("WHEN '_dk' THEN -1000000001 WHEN '_na' THEN -1000000002 "
                 "WHEN '_ns' THEN -1000000003")
 
@@ -74,8 +75,8 @@ def _copy_matrix(parts, params, where, where_params, width):
               for col in ("perspective", "professional_system")]
     groups.append("COALESCE(municipality_id::float8, 'NaN')")
     columns = groups + [f"COALESCE(({p}), 'NaN')::float8" for p in parts]
-    sql = (f"COPY (SELECT {', '.join(columns)} FROM {Response._meta.db_table} {where}) "
-           f"TO STDOUT (FORMAT BINARY)")
+    sql = (f"COPY (SELECT {', '.join(columns)} FROM {Response._meta.db_table} {where} "
+           f"ORDER BY id) TO STDOUT (FORMAT BINARY)")
     with connection.connection.cursor() as cursor:
         with cursor.copy(sql, params + where_params) as copy:
             data = b"".join(bytes(chunk) for chunk in copy)
@@ -97,6 +98,43 @@ def _group_keys(column: np.ndarray) -> np.ndarray:
     return labels[inverse]
 
 
+def _where(wave, municipality_ids):
+    where, params = "WHERE wave_id = %s", [wave.pk]
+    if municipality_ids is not None:
+        ids = [int(i) for i in municipality_ids]
+        if not ids:
+            where += " AND 1 = 0"
+        else:
+            where += f" AND municipality_id IN ({', '.join(['%s'] * len(ids))})"
+            params += ids
+    return where, params
+
+
+def _from_vectors(wave, instrument, variables, municipality_ids):
+    """The fast path: each answer set's numeric answers stored as one float64 vector.
+
+    Returns None when an answer set lacks a vector of the right length (then the JSON is read)."""
+    where, params = _where(wave, municipality_ids)
+    sql = (f"SELECT perspective, professional_system, municipality_id, vector "
+           f"FROM {Response._meta.db_table} {where} ORDER BY id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    full = instrument.numeric_variables
+    width = len(full) * 8
+    blobs = [row[3] for row in rows]
+    if any(blob is None or len(blob) != width for blob in blobs):
+        return None
+    n = len(rows)
+    matrix = (np.frombuffer(b"".join(bytes(b) for b in blobs), dtype="<f8")
+              .reshape(n, len(full)).astype(float) if n else np.empty((0, len(full))))
+    index = {v.name: i for i, v in enumerate(full)}
+    matrix = matrix[:, [index[v.name] for v in variables]] if n else \
+        np.empty((0, len(variables)))
+    groups = list(zip(*[row[:3] for row in rows])) if n else [(), (), ()]
+    return matrix, groups
+
+
 def load_frame(wave, *, municipality_ids=None, variables=None) -> Frame:
     """Read the answer sets of a wave into arrays.
 
@@ -104,21 +142,18 @@ def load_frame(wave, *, municipality_ids=None, variables=None) -> Frame:
     sentinels), so the rows arrive as floats and numpy takes them as one matrix – no Python
     work per answer."""
     instrument = schema.compiled(wave.instrument)
-    variables = variables or [v for v in instrument.variables if v.numeric]
+    variables = variables or instrument.numeric_variables
+    fast = _from_vectors(wave, instrument, variables, municipality_ids)
+    if fast is not None:
+        matrix, groups = fast
+        return _frame(variables, matrix, groups)
     names = [v.name for v in variables]
     parts, params = [], []
     for name in names:
         sql_part, part_params = _extract_sql(connection.vendor, name)
         parts.append(sql_part)
         params += part_params
-    where, where_params = "WHERE wave_id = %s", [wave.pk]
-    if municipality_ids is not None:
-        ids = [int(i) for i in municipality_ids]
-        if not ids:
-            where += " AND 1 = 0"
-        else:
-            where += f" AND municipality_id IN ({', '.join(['%s'] * len(ids))})"
-            where_params += ids
+    where, where_params = _where(wave, municipality_ids)
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         full = _copy_matrix(parts, params, where, where_params, len(names))
@@ -131,7 +166,7 @@ def load_frame(wave, *, municipality_ids=None, variables=None) -> Frame:
     else:
         sql = (f"SELECT perspective, professional_system, municipality_id"
                f"{', ' if parts else ''}{', '.join(parts)} "
-               f"FROM {Response._meta.db_table} {where}")
+               f"FROM {Response._meta.db_table} {where} ORDER BY id")
         with connection.cursor() as cursor:
             cursor.execute(sql, params + where_params)
             rows = cursor.fetchall()
@@ -141,6 +176,10 @@ def load_frame(wave, *, municipality_ids=None, variables=None) -> Frame:
         else:
             matrix = np.empty((0, len(names)))
             groups = [(), (), ()]
+    return _frame(variables, matrix, groups)
+
+
+def _frame(variables, matrix, groups) -> Frame:
     kinds = np.where(np.isnan(matrix), ABSENT, VALUE).astype(np.int8)
     for sentinel, kind in SENTINELS.items():
         hit = matrix == sentinel

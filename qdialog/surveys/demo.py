@@ -109,7 +109,8 @@ def load(programme, actor) -> dict:
             responses.append(Response(
                 wave=t0, municipality=municipality, language="de",
                 submitted_on=t0.opens_on + dt.timedelta(days=rng.randint(0, 49)),
-                perspective=perspective, professional_system=system, answers=answers))
+                perspective=perspective, professional_system=system, answers=answers,
+                vector=schema.vectorize(compiled, answers)))
     Response.objects.bulk_create(responses, batch_size=500)
     services.wave_close(actor=actor, wave=t0)
     Wave.objects.filter(pk=t0.pk).update(closed_at=timezone.now() - dt.timedelta(days=180))
@@ -128,7 +129,7 @@ def load(programme, actor) -> dict:
         t1_responses.append(Response(wave=t1, municipality=first, language="de",
                                      submitted_on=today - dt.timedelta(days=rng.randint(0, 13)),
                                      perspective=perspective, professional_system=system,
-                                     answers=answers))
+                                     answers=answers, vector=schema.vectorize(compiled, answers)))
     Response.objects.bulk_create(t1_responses)
     AccessCode.objects.filter(pk__in=[c.pk for c in codes[:14]]).update(used=True)
     assert t1.status == WaveStatus.OPEN or Wave.objects.get(pk=t1.pk).status == "open"

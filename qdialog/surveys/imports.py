@@ -114,7 +114,8 @@ def answers_from_csv(*, wave: Wave, upload, actor) -> ImportResult:
             Response.objects.create(wave=wave, municipality=municipality,
                                     submitted_on=services.timezone.localdate(),
                                     language="de", perspective=perspective,
-                                    professional_system=system, answers=answers)
+                                    professional_system=system, answers=answers,
+                                    vector=schema.vectorize(instrument, answers))
         log_action(actor=actor, action="create", obj=wave,
                    summary=f"{len(parsed)} paper questionnaires imported")
     result.stored = len(parsed)

@@ -301,11 +301,21 @@ class Response(models.Model):
     perspective = models.CharField(max_length=32, blank=True, db_index=True)
     professional_system = models.CharField(max_length=32, blank=True, db_index=True)
     answers = models.JSONField(default=dict)
+    # The numeric answers again, as float64 in the order of the instrument's numeric variables
+    # (special values as sentinels): analysis reads this instead of parsing JSON.
+    vector = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("answer set")
         verbose_name_plural = _("answer sets")
         indexes = [models.Index(fields=["wave", "perspective", "professional_system"])]
+
+    def save(self, *args, **kwargs):
+        if self.vector is None:
+            from . import schema
+
+            self.vector = schema.vectorize(schema.compiled(self.wave.instrument), self.answers)
+        super().save(*args, **kwargs)
 
 
 class SubmissionToken(models.Model):

@@ -217,6 +217,10 @@ class CInstrument:
         return [v for item in self.items for v in item.variables]
 
     @cached_property
+    def numeric_variables(self) -> list[Variable]:
+        return [v for v in self.variables if v.numeric]
+
+    @cached_property
     def variable_by_name(self) -> dict[str, Variable]:
         return {v.name: v for v in self.variables}
 
@@ -462,3 +466,24 @@ def answered_share(instrument: CInstrument, answers: dict) -> tuple[int, int]:
     shown = [item for _, item in visible(instrument, answers)]
     done = sum(1 for item in shown if not _unanswered(item, answers))
     return done, len(shown)
+
+
+#: float64 codes of the special values in Response.vector
+SENTINELS = {DONT_KNOW: -1_000_000_001.0, NOT_ANSWERED: -1_000_000_002.0,
+             NOT_SHOWN: -1_000_000_003.0}
+
+
+def vectorize(instrument: CInstrument, answers: dict) -> bytes:
+    """The numeric answers as float64 bytes, in the order of the numeric variables."""
+    import struct
+
+    out = []
+    for variable in instrument.numeric_variables:
+        value = answers.get(variable.name)
+        if isinstance(value, str):
+            out.append(SENTINELS.get(value, float("nan")))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(float(value))
+        else:
+            out.append(float("nan"))
+    return struct.pack(f"<{len(out)}d", *out)

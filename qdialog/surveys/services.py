@@ -357,7 +357,8 @@ def response_submit(*, wave: Wave, answers: dict, language: str, token: str,
                 or (municipality.pk if municipality is not None else None)
                 or wave.municipality_id,
                 submitted_on=timezone.localdate(), language=language,
-                perspective=perspective, professional_system=system, answers=answers)
+                perspective=perspective, professional_system=system, answers=answers,
+                vector=schema.vectorize(instrument, answers))
             if personal:
                 code.used = True
                 code.draft = None

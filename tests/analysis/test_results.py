@@ -198,3 +198,21 @@ def test_comparison_and_benchmark_pages(client_for, world, wave):
     assert "independent samples" in body
     names = client_for("mia").get(bench).content.decode()
     assert "Stadt Zwei" not in names  # municipal users never see other municipalities' names
+
+
+def test_vector_and_json_paths_agree(world, wave):
+    """Answer sets without a stored vector (e.g. written by an older version) are read from
+    their JSON; both ways give the same frame."""
+    from qdialog.analysis.engine import load_frame
+
+    rng = random.Random(3)
+    for i in range(20):
+        store(wave, world.m1 if i % 2 else world.m2, 1 + i % 3,
+              "_dk" if i % 7 == 0 else rng.randint(1, 5))
+    fast = load_frame(wave)
+    Response.objects.filter(pk=Response.objects.first().pk).update(vector=None)
+    slow = load_frame(wave)
+    assert np.array_equal(fast.kinds, slow.kinds)
+    assert np.allclose(fast.values, slow.values, equal_nan=True)
+    assert list(fast.perspective) == list(slow.perspective)
+    assert list(fast.municipality) == list(slow.municipality)
