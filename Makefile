@@ -33,8 +33,10 @@ demo: install
 	@mkdir -p var
 	$(BIN)/qdialog migrate --noinput -v0
 	$(BIN)/qdialog seed-demo --if-missing
-	@echo "Serving qdialog at http://$(HOST):$(PORT)/ – stop with Ctrl+C"
-	$(BIN)/qdialog runserver $(HOST):$(PORT)
+	@echo "Serving qdialog at http://$(HOST):$(PORT)/ (with a background worker for reports) – stop with Ctrl+C"
+	@$(BIN)/qdialog worker --no-startup-delay >var/worker.log 2>&1 & worker=$$!; \
+	 trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	 $(BIN)/qdialog runserver $(HOST):$(PORT)
 
 test: install node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)

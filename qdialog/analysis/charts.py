@@ -181,3 +181,25 @@ def comparison(rows, first, second, fmt: str = "svg"):
               [str(first), str(second)], loc="upper center", bbox_to_anchor=(0.5, -0.1),
               ncol=2, frameon=False, fontsize=8)
     return _finish(fig, fmt)
+
+
+def trend(series, fmt: str = "svg"):
+    """Dimension means across waves (t0, t1, …): one line per dimension."""
+    points = [(w, {d.label: d.overall.summary.mean for d in dims if d.overall.summary})
+              for w, dims in series]
+    points = [(w, means) for w, means in points if means]
+    if len(points) < 2:
+        return ""
+    labels = sorted({label for _, means in points for label in means})
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    xs = list(range(len(points)))
+    for label, colour in zip(labels, itertools.cycle(SERIES + ["#a6761d", "#666666"])):
+        ys = [means.get(label) for _, means in points]
+        ax.plot(xs, [y if y is not None else float("nan") for y in ys], marker="o",
+                color=colour, label=_wrap(label, 38))
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"t{w.timepoint}: {_wrap(w.title, 20)}" for w, _ in points])
+    ax.set_ylim(1, 5)
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7.5)
+    return _finish(fig, fmt)

@@ -97,10 +97,14 @@ def compare(request, pk, other_pk):
         ids = other_ids
     first, second = sorted([wave, other], key=lambda w: (w.timepoint, w.opens_on))
     rows = compare_waves(first, second, municipality_ids=ids)
+    family = sorted([wave, *_comparable(request, wave).select_related("instrument")],
+                    key=lambda w: (w.timepoint, w.opens_on))
+    series = [(w, wave_results(w, municipality_ids=ids).dimensions) for w in family]
     log_action(actor=request.user, action="read", obj=wave, summary=f"comparison with {other}")
     return render(request, "analysis/compare.html", {
         "wave": wave, "first": first, "second": second, "rows": rows, "municipality": chosen,
         "chart": charts.comparison(rows, first, second),
+        "trend_chart": charts.trend(series) if len(series) > 2 else "",
         "municipalities": choices if len(choices) > 1 else []})
 
 

@@ -160,8 +160,16 @@ def municipality_create(request, slug):
 @login_required
 def municipality_detail(request, pk):
     municipality = _municipality(request, pk)
+    from django.db.models import Q
+
+    surveys = (request.scope.result_waves()
+               .filter(programme_id=municipality.programme_id)
+               .filter(Q(municipality=municipality) | Q(municipality__isnull=True,
+                                                        cluster__isnull=True)
+                       | Q(municipality__isnull=True, cluster_id=municipality.cluster_id))
+               .select_related("instrument").order_by("-opens_on")[:10])
     return render(request, "tenancy/municipality_detail.html",
-                  {"municipality": municipality,
+                  {"municipality": municipality, "surveys": surveys,
                    **selectors.municipality_dashboard(municipality=municipality)})
 
 

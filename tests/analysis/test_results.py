@@ -216,3 +216,19 @@ def test_vector_and_json_paths_agree(world, wave):
     assert np.allclose(fast.values, slow.values, equal_nan=True)
     assert list(fast.perspective) == list(slow.perspective)
     assert list(fast.municipality) == list(slow.municipality)
+
+
+def test_trend_chart_over_three_waves(client_for, world, wave):
+    waves = [wave]
+    for t in (1, 2):
+        later = services.wave_create(actor=None, instrument=wave.instrument, fields={
+            "title": f"t{t}", "timepoint": t, "opens_on": wave.opens_on,
+            "closes_on": wave.closes_on})
+        services.wave_open(actor=None, wave=later)
+        waves.append(later)
+    for n, w in enumerate(waves):
+        for i in range(8):
+            store(w, world.m1, 2, min(5, 1 + n + i % 3))
+    body = client_for("alice").get(reverse("analysis:compare", args=[waves[0].pk,
+                                                                     waves[2].pk])).content
+    assert b"fig-trend" in body and body.count(b"<svg") >= 2
