@@ -225,6 +225,7 @@ class DimensionResult:
     alpha: stats.Alpha
     overall: GroupFigures
     by_perspective: list[GroupFigures]
+    by_system: list[GroupFigures] = field(default_factory=list)
     spread: float | None = None
     spread_std: float | None = None
 
@@ -323,7 +324,7 @@ def wave_results(wave, *, municipality_ids=None) -> WaveResults:
             item.spread, item.spread_std = stats.spread_of(
                 [g.summary for g in item.by_perspective if g.summary is not None])
         results.items.append(item)
-    results.dimensions = _dimensions(instrument, frame, perspectives, minimum)
+    results.dimensions = _dimensions(instrument, frame, perspectives, systems, minimum)
     return results
 
 
@@ -351,7 +352,7 @@ def dimension_scores(frame: Frame) -> dict[str, tuple[list[int], np.ndarray, np.
     return out
 
 
-def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResult]:
+def _dimensions(instrument, frame, perspectives, systems, minimum) -> list[DimensionResult]:
     out = []
     everyone = np.ones(frame.n, dtype=bool)
     for name, (cols, matrix, score) in dimension_scores(frame).items():
@@ -362,7 +363,8 @@ def _dimensions(instrument, frame, perspectives, minimum) -> list[DimensionResul
             name, instrument.dimension_label(name), [frame.variables[c].name for c in cols],
             stats.cronbach_alpha(matrix),
             _figures("all", "", everyone, None, scored, 0, None, minimum),
-            [_figures(k, lbl, m, c, scored, 0, None, minimum) for k, lbl, m, c in perspectives])
+            [_figures(k, lbl, m, c, scored, 0, None, minimum) for k, lbl, m, c in perspectives],
+            [_figures(k, lbl, m, c, scored, 0, None, minimum) for k, lbl, m, c in systems])
         dim.spread, dim.spread_std = stats.spread_of(
             [g.summary for g in dim.by_perspective if g.summary is not None])
         out.append(dim)

@@ -4,6 +4,7 @@ may read, compute through engine.wave_results(), render."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
@@ -75,8 +76,13 @@ def results(request, pk):
     result = wave_results(wave, municipality_ids=ids)
     log_action(actor=request.user, action="read", obj=wave,
                summary=f"results{' for ' + str(chosen) if chosen else ''}")
+    rows = [*result.dimensions, *result.items]
+    group_tables = [
+        ([(row, row.by_perspective) for row in rows], _("Means by perspective")),
+        ([(row, row.by_system) for row in rows], _("Means by professional system")),
+    ] if rows else []
     return render(request, "analysis/results.html", {
-        "wave": wave, "r": result, "municipality": chosen,
+        "wave": wave, "r": result, "municipality": chosen, "group_tables": group_tables,
         "profile_chart": charts.dimension_profile(result.dimensions),
         "divergence_chart": charts.divergence(result.divergence),
         "likert_chart": charts.likert_bars(result.items),

@@ -86,6 +86,7 @@ class DimensionOut(Schema):
     alpha_ci: list[float | None]
     overall: Group
     by_perspective: list[Group]
+    by_professional_system: list[Group]
     divergence_sd: float | None
 
 
@@ -161,5 +162,6 @@ def results(request, wave_id: int, municipality: int | None = None):
                         "alpha": d.alpha.value, "alpha_ci": [d.alpha.ci_low, d.alpha.ci_high],
                         "overall": _group(d.overall),
                         "by_perspective": [_group(g) for g in d.by_perspective],
+                        "by_professional_system": [_group(g) for g in d.by_system],
                         "divergence_sd": d.spread_std} for d in r.dimensions],
     }

@@ -232,3 +232,15 @@ def test_trend_chart_over_three_waves(client_for, world, wave):
     body = client_for("alice").get(reverse("analysis:compare", args=[waves[0].pk,
                                                                      waves[2].pk])).content
     assert b"fig-trend" in body and body.count(b"<svg") >= 2
+
+
+def test_dimensions_are_broken_down_by_professional_system(client_for, world, wave):
+    for i in range(12):
+        store(wave, world.m1, 1 + i % 2, 1 + i % 5, system="1" if i < 9 else "2")
+    r = wave_results(wave)
+    dim = r.dimensions[0]
+    groups = {g.key: g for g in dim.by_system}
+    assert groups["1"].summary is not None
+    assert groups["2"].n_group is None  # three answer sets: suppressed
+    body = client_for("alice").get(reverse("analysis:results", args=[wave.pk])).content.decode()
+    assert "Means by professional system" in body and "Means by perspective" in body
