@@ -240,7 +240,9 @@ def test_dimensions_are_broken_down_by_professional_system(client_for, world, wa
     r = wave_results(wave)
     dim = r.dimensions[0]
     groups = {g.key: g for g in dim.by_system}
-    assert groups["1"].summary is not None
-    assert groups["2"].n_group is None  # three answer sets: suppressed
+    assert groups["2"].n_group is None and groups["2"].reason == "small"  # three answer sets
+    # with only two groups, the other one would reveal the small one through the total
+    assert groups["1"].summary is None and groups["1"].reason == "complementary"
+    assert dim.by_perspective[0].summary is not None
     body = client_for("alice").get(reverse("analysis:results", args=[wave.pk])).content.decode()
     assert "Means by professional system" in body and "Means by perspective" in body
