@@ -347,3 +347,19 @@ def test_group_code_and_reminder_command(client_for, world, survey):
     mail.outbox.clear()
     call_command("send_reminders", "--days", "7")
     assert [m.to for m in mail.outbox] == [["r@example.org"]]
+
+
+def test_coordinator_adapts_the_programme_instrument(client_for, world, survey):
+    client = client_for("mia")
+    page = client.get(reverse("surveys:municipality_waves", args=[world.m1.pk])).content.decode()
+    assert reverse("surveys:instrument", args=[survey.instrument.pk]) in page
+    client.post(reverse("surveys:instrument_copy", args=[survey.instrument.pk]))
+    copy = Instrument.objects.get(family="test-instrument", version=2)
+    assert copy.municipality == world.m1 and not copy.is_frozen
+    section = copy.sections.first()
+    response = client.post(reverse("surveys:item_create", args=[copy.pk, section.pk]),
+                           {"kind": "short_text", "code": "lokal", "text_de": "Lokal?"})
+    assert response.status_code == 302
+    # another municipality's coordinator cannot see or change the copy
+    assert client_for("oscar").get(reverse("surveys:instrument", args=[copy.pk])) \
+        .status_code == 404

@@ -54,8 +54,12 @@ def municipality_waves(request, pk):
                                                     municipality__isnull=True)
                 .filter(Q(cluster__isnull=True) | Q(cluster_id=municipality.cluster_id))
                 .select_related("instrument", "cluster").order_by("-opens_on"))
+    instruments = (request.scope.instruments().filter(programme_id=municipality.programme_id)
+                   .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+                   .select_related("municipality").order_by("family", "-version"))
     return render(request, "surveys/wave_list.html", {
         "municipality": municipality, "scope_object": municipality, "covering": covering,
+        "instruments": instruments,
         "waves": selectors.waves_for(request.scope.waves().filter(municipality=municipality)),
         "create_url": reverse("surveys:wave_create_municipality", args=[pk])})
 
