@@ -73,9 +73,8 @@ def report_create(request, pk):
                 "wave": wave, "message": _("Please choose a cluster.")}, status=400)
     if kind == ReportKind.ALL_MUNICIPALITIES:
         file_format = "zip"
-    report = services.report_request(actor=request.user, wave=wave, kind=kind,
-                                     file_format=file_format, municipality=municipality,
-                                     cluster=cluster)
+    services.report_request(actor=request.user, wave=wave, kind=kind,
+                            file_format=file_format, municipality=municipality, cluster=cluster)
     messages.success(request, _("The report is being built. This page shows its progress."))
     return redirect("reports:list", pk=wave.pk)
 

@@ -9,12 +9,6 @@ def pct(value):
 
 
 @register.filter
-def widths(shares):
-    """Percent widths for a stacked bar."""
-    return [round(s * 100, 1) for s in (shares or [])]
-
-
-@register.filter
 def label(row):
     """Display name of an item or dimension result."""
     variable = getattr(row, "variable", None)
