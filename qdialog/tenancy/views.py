@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -160,8 +161,6 @@ def municipality_create(request, slug):
 @login_required
 def municipality_detail(request, pk):
     municipality = _municipality(request, pk)
-    from django.db.models import Q
-
     surveys = (request.scope.result_waves()
                .filter(programme_id=municipality.programme_id)
                .filter(Q(municipality=municipality) | Q(municipality__isnull=True,
