@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qdialog.analysis",
     "qdialog.reports",
     "qdialog.api",
+    "qdialog.processes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("qdialog.surveys.urls")),
     path("", include("qdialog.analysis.urls")),
     path("", include("qdialog.reports.urls")),
+    path("", include("qdialog.processes.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from qdialog.core.forms import DateInput
+from qdialog.tenancy.models import Membership, ProfessionalSystem
+
+from .models import Group, Phase, Process
+
+
+class ProcessForm(forms.ModelForm):
+    dimensions_text = forms.CharField(
+        label=_("Chosen dimensions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: the dimensions the process works on, e.g. from the baseline."))
+
+    class Meta:
+        model = Process
+        fields = ["title", "institute", "lead", "interests", "started_on", "status"]
+        widgets = {"started_on": DateInput(), "interests": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["institute"].queryset = municipality.programme.organisations.filter(
+            professional_system=ProfessionalSystem.INSTITUTE)
+        people = Membership.objects.filter(municipality=municipality).values("user")
+        self.fields["lead"].queryset = get_user_model().objects.filter(pk__in=people)
+        self.fields["dimensions_text"].initial = "\n".join(self.instance.dimensions or [])
+
+    def clean_dimensions_text(self):
+        lines = [line.strip() for line in self.cleaned_data["dimensions_text"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > 20 or any(len(line) > 120 for line in lines):
+            raise forms.ValidationError(_("At most 20 dimensions of at most 120 characters."))
+        return lines
+
+    def process_fields(self, changed_only=False):
+        names = self.changed_data if changed_only else list(self.Meta.fields) + [
+            "dimensions_text"]
+        fields = {n: self.cleaned_data[n] for n in names if n in self.Meta.fields}
+        if "dimensions_text" in names:
+            fields["dimensions"] = self.cleaned_data["dimensions_text"]
+        return fields
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["kind", "title", "goals", "starts_on", "ends_on", "status"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(),
+                   "goals": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["kind", "name", "purpose"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class MemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
+    role = forms.CharField(label=_("Role in the group"), max_length=100, required=False)
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = municipality.organisations.all()
+        people = Membership.objects.filter(municipality=municipality).values("user")
+        self.fields["person"].queryset = get_user_model().objects.filter(pk__in=people)

@@ -1,0 +1,150 @@
+"""A municipality's quality development process: phases after the dialogic model, and groups."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qdialog.tenancy.models import Municipality, Organisation
+
+
+class PhaseKind(models.TextChoices):
+    COMMISSION = "commission", _("Commissioning (Auftragsklärung)")
+    KICK_OFF = "kick_off", _("Kick-off (Auftakt)")
+    BASELINE = "baseline", _("Baseline (Bestandsaufnahme)")
+    PRIORITIES = "priorities", _("Choosing priorities (Priorisierung)")
+    WORKSHOPS = "workshops", _("Workshop phase (Werkstattphase)")
+    STANDARDS = "standards", _("Standards and concept")
+    ACTIONS = "actions", _("Action planning (Maßnahmenplanung)")
+    TRANSFER = "transfer", _("Transfer and continuation (Verstetigung)")
+    EVALUATION = "evaluation", _("Evaluation")
+    OTHER = "other", _("Other phase")
+
+
+#: the dialogic phase model, the editable default of every new process
+DEFAULT_PHASES = [PhaseKind.COMMISSION, PhaseKind.KICK_OFF, PhaseKind.BASELINE,
+                  PhaseKind.PRIORITIES, PhaseKind.WORKSHOPS, PhaseKind.STANDARDS,
+                  PhaseKind.ACTIONS, PhaseKind.TRANSFER, PhaseKind.EVALUATION]
+
+
+class ProcessStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    PAUSED = "paused", _("paused")
+    COMPLETED = "completed", _("completed")
+
+
+class Process(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="processes", verbose_name=_("municipality"))
+    title = models.CharField(_("title"), max_length=200)
+    institute = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="+",
+                                  verbose_name=_("accompanying institute"))
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("lead"),
+                             help_text=_("The person who leads the process locally."))
+    interests = models.TextField(_("quality development interests"), blank=True,
+                                 help_text=_("What the actors want to improve "
+                                             "(Qualitätsentwicklungsinteressen)."))
+    dimensions = models.JSONField(_("chosen dimensions"), default=list, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ProcessStatus.choices,
+                              default=ProcessStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quality development process")
+        verbose_name_plural = _("quality development processes")
+        ordering = ["-started_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audit_scope(self):
+        return {"programme_id": self.municipality.programme_id,
+                "municipality_id": self.municipality_id}
+
+    @property
+    def current_phase(self):
+        return next((p for p in self.phases.all() if p.status == PhaseStatus.ACTIVE), None)
+
+
+class PhaseStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACTIVE = "active", _("running")
+    DONE = "done", _("done")
+
+
+class Phase(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=16, choices=PhaseKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    goals = models.TextField(_("goals"), blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=PhaseStatus.choices,
+                              default=PhaseStatus.PLANNED)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end must not lie before the start.")})
+
+    @property
+    def audit_scope(self):
+        return self.process.audit_scope
+
+
+class GroupKind(models.TextChoices):
+    STEERING = "steering", _("Steering group (Steuerungsgruppe)")
+    WORKING = "working", _("Working group (Arbeitsgruppe)")
+
+
+class Group(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="groups")
+    kind = models.CharField(_("kind"), max_length=12, choices=GroupKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_scope(self):
+        return self.process.audit_scope
+
+
+class GroupMember(models.Model):
+    """A seat in a group: an organisation, and the person who represents it if known."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organisation"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", verbose_name=_("person"))
+    role = models.CharField(_("role in the group"), max_length=100, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "organisation", "person"],
+                                               name="group_member_once")]
+
+    def __str__(self):
+        return f"{self.organisation}" + (f" ({self.person})" if self.person else "")
+
+    @property
+    def audit_scope(self):
+        return self.group.process.audit_scope

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "processes"
+
+urlpatterns = [
+    path("m/<int:pk>/processes/", views.process_list, name="list"),
+    path("m/<int:pk>/processes/new/", views.process_create, name="create"),
+    path("processes/<int:pk>/", views.process_detail, name="detail"),
+    path("processes/<int:pk>/edit/", views.process_edit, name="edit"),
+    path("processes/<int:pk>/phases/new/", views.phase_form, name="phase_create"),
+    path("processes/<int:pk>/phases/<int:phase_pk>/", views.phase_form, name="phase_edit"),
+    path("processes/<int:pk>/phases/<int:phase_pk>/delete/", views.phase_delete,
+         name="phase_delete"),
+    path("processes/<int:pk>/groups/new/", views.group_form, name="group_create"),
+    path("processes/<int:pk>/groups/<int:group_pk>/", views.group_form, name="group_edit"),
+    path("processes/<int:pk>/groups/<int:group_pk>/members/", views.member_add,
+         name="member_add"),
+    path("processes/<int:pk>/groups/<int:group_pk>/members/<int:member_pk>/remove/",
+         views.member_remove, name="member_remove"),
+]

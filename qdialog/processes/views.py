@@ -1,0 +1,167 @@
+"""Pages of a municipality's quality development process. Thin: scope, rule, service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qdialog.core.access import form_changes, require_rule
+from qdialog.core.scope import get_in_scope
+
+from . import services
+from .forms import GroupForm, MemberForm, PhaseForm, ProcessForm
+from .models import Process
+
+INVALID = 400
+
+
+def _municipality(request, pk, manage=False):
+    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
+    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+
+
+def _process(request, pk, manage=False):
+    process = get_in_scope(Process.objects.filter(
+        municipality__in=request.scope.municipalities()).select_related(
+        "municipality__programme", "municipality__cluster", "institute", "lead"), pk=pk)
+    require_rule("processes.manage_process" if manage else "processes.view_process",
+                 request.user, process)
+    return process
+
+
+def _form(request, context, form):
+    return render(request, "processes/form.html", {**context, "form": form},
+                  status=INVALID if form.is_bound and form.errors else 200)
+
+
+@login_required
+def process_list(request, pk):
+    municipality = _municipality(request, pk)
+    return render(request, "processes/process_list.html", {
+        "municipality": municipality,
+        "processes": municipality.processes.prefetch_related("phases")})
+
+
+@login_required
+def process_create(request, pk):
+    municipality = _municipality(request, pk, manage=True)
+    form = ProcessForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        process = services.process_create(actor=request.user, municipality=municipality,
+                                          fields=form.process_fields())
+        messages.success(request, _("The process was created with the phases of the "
+                                    "dialogic model; adapt them as you need."))
+        return redirect("processes:detail", pk=process.pk)
+    return _form(request, {"municipality": municipality, "title": _("New process")}, form)
+
+
+def timeline(process):
+    """Phases and the municipality's survey waves in date order (undated phases last)."""
+    from qdialog.surveys.models import Wave
+
+    entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p}
+               for p in process.phases.all()]
+    waves = Wave.objects.filter(municipality=process.municipality).select_related("instrument")
+    entries += [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
+                for w in waves]
+    dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
+    return dated + [e for e in entries if not e["date"]]
+
+
+@login_required
+def process_detail(request, pk):
+    process = _process(request, pk)
+    return render(request, "processes/process_detail.html", {
+        "process": process, "municipality": process.municipality,
+        "phases": process.phases.all(), "timeline": timeline(process),
+        "groups": process.groups.prefetch_related("members__organisation", "members__person")})
+
+
+@login_required
+def process_edit(request, pk):
+    process = _process(request, pk, manage=True)
+    form = ProcessForm(request.POST or None, instance=process,
+                       municipality=process.municipality)
+    if request.method == "POST" and form.is_valid():
+        fields = form.process_fields(changed_only=True)
+        process.refresh_from_db()
+        services.process_update(actor=request.user, process=process, fields=fields)
+        return redirect("processes:detail", pk=pk)
+    return _form(request, {"municipality": process.municipality, "process": process,
+                           "title": _("Edit process")}, form)
+
+
+@login_required
+def phase_form(request, pk, phase_pk=None):
+    process = _process(request, pk, manage=True)
+    phase = get_in_scope(process.phases.all(), pk=phase_pk) if phase_pk else None
+    form = PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        fields = form_changes(form) if phase else dict(form.cleaned_data)
+        services.phase_save(actor=request.user, process=process, fields=fields, phase=phase)
+        return redirect("processes:detail", pk=pk)
+    return _form(request, {"municipality": process.municipality, "process": process,
+                           "title": _("Edit phase") if phase else _("New phase")}, form)
+
+
+@login_required
+@require_POST
+def phase_delete(request, pk, phase_pk):
+    process = _process(request, pk, manage=True)
+    phase = get_in_scope(process.phases.all(), pk=phase_pk)
+    services.phase_delete(actor=request.user, phase=phase)
+    messages.success(request, _("The phase was removed."))
+    return redirect("processes:detail", pk=pk)
+
+
+@login_required
+def group_form(request, pk, group_pk=None):
+    process = _process(request, pk, manage=True)
+    group = get_in_scope(process.groups.all(), pk=group_pk) if group_pk else None
+    form = GroupForm(request.POST or None, instance=group)
+    member_form = MemberForm(municipality=process.municipality)
+    if request.method == "POST" and form.is_valid():
+        fields = form_changes(form) if group else dict(form.cleaned_data)
+        group = services.group_save(actor=request.user, process=process, fields=fields,
+                                    group=group)
+        return redirect("processes:group_edit", pk=pk, group_pk=group.pk)
+    return render(request, "processes/group_form.html", {
+        "municipality": process.municipality, "process": process, "group": group,
+        "form": form, "member_form": member_form,
+        "title": _("Edit group") if group else _("New group")},
+        status=INVALID if form.is_bound and form.errors else 200)
+
+
+@login_required
+@require_POST
+def member_add(request, pk, group_pk):
+    process = _process(request, pk, manage=True)
+    group = get_in_scope(process.groups.all(), pk=group_pk)
+    member_form = MemberForm(request.POST, municipality=process.municipality)
+    if member_form.is_valid():
+        try:
+            services.group_member_add(actor=request.user, group=group,
+                                      organisation=member_form.cleaned_data["organisation"],
+                                      person=member_form.cleaned_data["person"],
+                                      role=member_form.cleaned_data["role"])
+        except ValidationError as error:
+            member_form.add_error(None, error)
+        else:
+            return redirect(reverse("processes:group_edit", args=[pk, group_pk]) + "#members")
+    return render(request, "processes/group_form.html", {
+        "municipality": process.municipality, "process": process, "group": group,
+        "form": GroupForm(instance=group), "member_form": member_form,
+        "title": _("Edit group")}, status=INVALID)
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, group_pk, member_pk):
+    process = _process(request, pk, manage=True)
+    group = get_in_scope(process.groups.all(), pk=group_pk)
+    member = get_in_scope(group.members.select_related("organisation"), pk=member_pk)
+    services.group_member_remove(actor=request.user, member=member)
+    return redirect(reverse("processes:group_edit", args=[pk, group_pk]) + "#members")
