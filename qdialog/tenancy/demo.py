@@ -167,6 +167,9 @@ def demo_load() -> Programme:
     from qdialog.surveys import demo as survey_demo
 
     programme.demo_surveys = survey_demo.load(programme, people[Role.INSTITUTE_STAFF])
+    from qdialog.processes import demo as process_demo
+
+    process_demo.load(programme, institute, coordinator)
     return programme
 
 

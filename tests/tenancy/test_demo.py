@@ -65,3 +65,15 @@ def test_demo_surveys(db):
     assert AccessCode.objects.filter(wave=t1, used=False).exists()
     perspectives = set(Response.objects.filter(wave=t0).values_list("perspective", flat=True))
     assert perspectives == {"1", "2", "3", "4"}
+
+
+def test_demo_processes(db):
+    from qdialog.processes.models import Process
+
+    programme = demo.demo_load()
+    processes = Process.objects.filter(municipality__programme=programme)
+    assert processes.count() == 12
+    for process in processes:
+        assert process.current_phase is not None
+        assert process.current_phase.kind == "workshops"
+        assert process.groups.get().members.count() >= 3

@@ -1,0 +1,39 @@
+"""A coordinator starts a quality development process and adapts a phase: axe-clean pages."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_ui import log_in
+from tests.conftest import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_start_a_process(page, live_server, axe_check, shot):
+    world = build_world()
+    base = live_server.url
+    log_in(page, base, "mia@example.org")
+    page.goto(f"{base}/m/{world.m1.pk}/processes/")
+    axe_check(page, "process list")
+    page.get_by_role("link", name="Neuer Prozess").click()
+    page.get_by_label("Titel").fill("Kinderschutz gemeinsam entwickeln")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kinderschutz gemeinsam entwickeln")
+    expect(page.get_by_text("Werkstattphase").first).to_be_visible()
+    axe_check(page, "process detail")
+    page.get_by_role("link", name=re.compile(r"Bearbeiten\s*:\s*Werkstattphase")).click()
+    page.get_by_label("Status").select_option("active")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("läuft")).to_be_visible()
+    page.get_by_role("link", name="Neue Gruppe").click()
+    page.get_by_label("Art").select_option("steering")
+    page.get_by_label("Name").fill("Steuerungsgruppe")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_label("Organisation").select_option(label="Jugendamt Landkreis Eins")
+    page.get_by_role("button", name="Hinzufügen").click()
+    expect(page.get_by_text("Jugendamt Landkreis Eins").first).to_be_visible()
+    axe_check(page, "group")
+    page.get_by_role("link", name="Zurück zum Prozess").click()
+    shot(page, "15-process")
