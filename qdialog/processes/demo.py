@@ -6,7 +6,17 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import Group, GroupMember, Phase, PhaseKind, PhaseStatus
+from .models import (
+    AgendaItem,
+    Decision,
+    Event,
+    Group,
+    GroupMember,
+    Invitation,
+    Phase,
+    PhaseKind,
+    PhaseStatus,
+)
 from .services import process_create
 
 INTERESTS = ("Übergaben zwischen ASD und freien Trägern verlässlich gestalten.\n"
@@ -39,9 +49,45 @@ def load(programme, institute, coordinator) -> None:
                 phase.goals = "Fünf QE-Werkstätten zu den gewählten Schwerpunkten."
             begin = phase.ends_on + dt.timedelta(days=1)
         Phase.objects.bulk_update(phases, ["starts_on", "ends_on", "status", "goals"])
+        _events(process, municipality, today)
         steering = Group.objects.create(process=process, kind="steering",
                                         name="Steuerungsgruppe Kinderschutz")
         GroupMember.objects.bulk_create(
             GroupMember(group=steering, organisation=org, role="")
             for org in municipality.organisations.all()[:5])
 
+
+
+def _events(process, municipality, today) -> None:
+    """Two past workshops with minutes and attendance, and an upcoming one with an agenda."""
+    organisations = list(municipality.organisations.all())
+    plan = [(-70, "1. QE-Werkstatt: Ergebnisse der Bestandsaufnahme"),
+            (-10, "2. QE-Werkstatt: Übergaben und Rückmeldungen"),
+            (50, "3. QE-Werkstatt: Eckpfeiler guter Fachpraxis")]
+    for offset, title in plan:
+        start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=offset),
+                                                        dt.time(9, 0)))
+        event = Event.objects.create(
+            process=process, kind="workshop", title=title, starts_at=start,
+            ends_at=start + dt.timedelta(hours=7), place=f"Kreishaus {municipality.name}")
+        AgendaItem.objects.bulk_create([
+            AgendaItem(event=event, time=dt.time(9, 0), topic="Begrüßung und Ziele",
+                       lead="Kommunale Koordination"),
+            AgendaItem(event=event, time=dt.time(9, 30), topic=title.split(": ", 1)[-1],
+                       lead="Wissenschaftliche Begleitung"),
+            AgendaItem(event=event, time=dt.time(14, 0), topic="Vereinbarungen und nächste "
+                       "Schritte", lead="Steuerungsgruppe")])
+        past = offset < 0
+        Invitation.objects.bulk_create(
+            Invitation(event=event, organisation=org, registered=True,
+                       attended=past and index % 4 != 3, participants=(2 if past else 0)
+                       if index % 4 != 3 else 0)
+            for index, org in enumerate(organisations))
+        if past:
+            event.minutes = ("Die Beteiligten haben die Ergebnisse besprochen und Schwerpunkte "
+                             "für die weitere Arbeit vereinbart.")
+            event.open_points = "Termin der Arbeitsgruppe abstimmen."
+            event.save(update_fields=["minutes", "open_points"])
+            Decision.objects.create(event=event, text="Eine Arbeitsgruppe „Übergaben“ wird "
+                                                      "gebildet und berichtet in der nächsten "
+                                                      "Werkstatt.")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from qdialog.core.forms import DateInput
 from qdialog.tenancy.models import Membership, ProfessionalSystem
 
-from .models import Group, Phase, Process
+from .models import AgendaItem, Event, Group, Phase, Process
 
 
 class ProcessForm(forms.ModelForm):
@@ -68,3 +68,52 @@ class MemberForm(forms.Form):
         self.fields["organisation"].queryset = municipality.organisations.all()
         people = Membership.objects.filter(municipality=municipality).values("user")
         self.fields["person"].queryset = get_user_model().objects.filter(pk__in=people)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    online_link = forms.URLField(label=_("online link"), required=False, assume_scheme="https",
+                                 max_length=200)
+
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "starts_at", "ends_at", "place", "online_link", "description"]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput(),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["minutes", "open_points"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 8}),
+                   "open_points": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"minutes": _("No names or details of children or families.")}
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["time", "topic", "lead"]
+        widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+class InviteOrganisationsForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(label=_("Organisations"), queryset=None,
+                                                   widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = municipality.organisations.order_by(
+            "professional_system", "name")
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision taken"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

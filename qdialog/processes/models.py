@@ -148,3 +148,98 @@ class GroupMember(models.Model):
     @property
     def audit_scope(self):
         return self.group.process.audit_scope
+
+
+class EventKind(models.TextChoices):
+    KICK_OFF = "kick_off", _("Kick-off (Auftakt)")
+    WORKSHOP = "workshop", _("Quality workshop (QE-Werkstatt)")
+    NETWORK_CONFERENCE = "network_conference", _("Network conference (Netzwerkkonferenz)")
+    STEERING = "steering", _("Steering group meeting")
+    INTERIM = "interim", _("Interim conference")
+    FINAL = "final", _("Final conference")
+    FACHTAG = "fachtag", _("Fachtag")
+    CASE_WORKSHOP = "case_workshop", _("Case workshop (Fallwerkstatt)")
+
+
+class Event(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("begins"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    minutes = models.TextField(_("minutes (Protokoll)"), blank=True)
+    open_points = models.TextField(_("open points"), blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The end must not lie before the beginning.")})
+
+    @property
+    def audit_scope(self):
+        return self.process.audit_scope
+
+
+class AgendaItem(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda")
+    time = models.TimeField(_("time"), null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=300)
+    lead = models.CharField(_("led by"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+
+    def __str__(self):
+        return self.topic
+
+    @property
+    def audit_scope(self):
+        return self.event.audit_scope
+
+
+class Invitation(models.Model):
+    """An organisation invited to an event; whether it registered and whether it came."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organisation"))
+    registered = models.BooleanField(_("registered"), default=False)
+    attended = models.BooleanField(_("attended"), default=False)
+    participants = models.PositiveSmallIntegerField(_("people present"), default=0)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["event", "organisation"],
+                                               name="invitation_once")]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    @property
+    def audit_scope(self):
+        return self.event.audit_scope
+
+
+class Decision(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def audit_scope(self):
+        return self.event.audit_scope

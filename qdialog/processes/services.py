@@ -8,7 +8,17 @@ from django.utils.translation import gettext as _
 
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
 
-from .models import DEFAULT_PHASES, Group, GroupMember, Phase, Process
+from .models import (
+    DEFAULT_PHASES,
+    AgendaItem,
+    Decision,
+    Event,
+    Group,
+    GroupMember,
+    Invitation,
+    Phase,
+    Process,
+)
 
 
 @transaction.atomic
@@ -65,3 +75,74 @@ def group_member_add(*, actor, group: Group, organisation, person=None, role="")
 @transaction.atomic
 def group_member_remove(*, actor, member: GroupMember) -> None:
     instance_delete(actor=actor, instance=member, summary=f"left {member.group}")
+
+
+# --- events ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def event_save(*, actor, process: Process, fields: dict, event: Event | None = None) -> Event:
+    if event is None:
+        return instance_create(actor=actor, instance=Event(process=process, **fields))
+    instance_update(actor=actor, instance=event, fields=fields)
+    return event
+
+
+@transaction.atomic
+def agenda_add(*, actor, event: Event, fields: dict) -> AgendaItem:
+    return instance_create(actor=actor, instance=AgendaItem(event=event, **fields))
+
+
+@transaction.atomic
+def invite(*, actor, event: Event, organisations) -> int:
+    """Invite organisations of the municipality; already invited ones are left as they are."""
+    municipality_id = event.process.municipality_id
+    known = set(event.invitations.values_list("organisation_id", flat=True))
+    new = [o for o in organisations if o.pk not in known]
+    if any(o.municipality_id != municipality_id for o in new):
+        raise ValidationError(_("The organisation belongs to another municipality."))
+    Invitation.objects.bulk_create(Invitation(event=event, organisation=o) for o in new)
+    if new:
+        log_action(actor=actor, action="invite", obj=event,
+                   summary=f"{len(new)} organisations invited")
+    return len(new)
+
+
+@transaction.atomic
+def attendance_record(*, actor, event: Event, rows: dict[int, tuple[bool, bool, int]]) -> None:
+    """{invitation id: (registered, attended, people present)}."""
+    changed = 0
+    for invitation in event.invitations.all():
+        if invitation.pk in rows:
+            registered, attended, people = rows[invitation.pk]
+            if (invitation.registered, invitation.attended, invitation.participants) != (
+                    registered, attended, people):
+                invitation.registered, invitation.attended = registered, attended
+                invitation.participants = people
+                invitation.save(update_fields=["registered", "attended", "participants"])
+                changed += 1
+    if changed:
+        log_action(actor=actor, action="update", obj=event,
+                   summary=f"attendance of {changed} organisations")
+
+
+@transaction.atomic
+def decision_add(*, actor, event: Event, text: str) -> Decision:
+    return instance_create(actor=actor, instance=Decision(event=event, text=text.strip()))
+
+
+def coverage(event: Event) -> dict:
+    """Which professional systems took part, which were invited but absent, which are missing
+    from the municipality's network altogether."""
+    from qdialog.tenancy.selectors import NETWORK_SYSTEMS
+
+    invitations = list(event.invitations.select_related("organisation"))
+    present = {i.organisation.professional_system for i in invitations if i.attended}
+    invited = {i.organisation.professional_system for i in invitations}
+    in_network = set(event.process.municipality.organisations.values_list(
+        "professional_system", flat=True))
+    return {
+        "present": [s for s in NETWORK_SYSTEMS if s in present],
+        "absent": [s for s in NETWORK_SYSTEMS if s in invited and s not in present],
+        "not_invited": [s for s in NETWORK_SYSTEMS if s in in_network and s not in invited],
+        "missing": [s for s in NETWORK_SYSTEMS if s not in in_network and s.value != "other"],
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_events
 
 app_name = "processes"
 
@@ -19,4 +19,15 @@ urlpatterns = [
          name="member_add"),
     path("processes/<int:pk>/groups/<int:group_pk>/members/<int:member_pk>/remove/",
          views.member_remove, name="member_remove"),
+    path("processes/<int:pk>/events/new/", views_events.event_form, name="event_create"),
+    path("events/<int:pk>/", views_events.event_detail, name="event"),
+    path("events/<int:event_pk>/edit/", views_events.event_form, name="event_edit"),
+    path("events/<int:pk>/agenda/", views_events.agenda_add, name="agenda_add"),
+    path("events/<int:pk>/invite/", views_events.invite, name="invite"),
+    path("events/<int:pk>/attendance/", views_events.attendance, name="attendance"),
+    path("events/<int:pk>/attendance-list/", views_events.attendance_list,
+         name="attendance_list"),
+    path("events/<int:pk>/minutes/", views_events.minutes, name="minutes"),
+    path("events/<int:pk>/decisions/", views_events.decision_add, name="decision_add"),
+    path("events/<int:pk>/event.ics", views_events.ical, name="ical"),
 ]

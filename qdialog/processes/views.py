@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,6 +68,8 @@ def timeline(process):
     waves = Wave.objects.filter(municipality=process.municipality).select_related("instrument")
     entries += [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
                 for w in waves]
+    entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
+                 "object": e} for e in process.events.all()]
     dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
     return dated + [e for e in entries if not e["date"]]
 
@@ -77,6 +80,7 @@ def process_detail(request, pk):
     return render(request, "processes/process_detail.html", {
         "process": process, "municipality": process.municipality,
         "phases": process.phases.all(), "timeline": timeline(process),
+        "events": process.events.all(),
         "groups": process.groups.prefetch_related("members__organisation", "members__person")})
 
 

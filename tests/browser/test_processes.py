@@ -37,3 +37,33 @@ def test_start_a_process(page, live_server, axe_check, shot):
     axe_check(page, "group")
     page.get_by_role("link", name="Zurück zum Prozess").click()
     shot(page, "15-process")
+
+
+def test_schedule_a_workshop(page, live_server, axe_check, shot):
+    from qdialog.processes import services
+
+    world = build_world()
+    process = services.process_create(actor=None, municipality=world.m1,
+                                      fields={"title": "QE Eins"})
+    base = live_server.url
+    log_in(page, base, "mia@example.org")
+    page.goto(f"{base}/processes/{process.pk}/events/new/")
+    page.get_by_label("Art").select_option("workshop")
+    page.get_by_label("Titel").fill("1. QE-Werkstatt")
+    page.get_by_label("beginnt").fill("2027-01-14T09:00")
+    page.get_by_label("endet").fill("2027-01-14T16:00")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("1. QE-Werkstatt")
+    page.get_by_label("Thema").fill("Ergebnisse der Bestandsaufnahme")
+    page.get_by_role("button", name="Zur Tagesordnung hinzufügen").click()
+    page.get_by_text("Organisationen einladen").click()
+    page.get_by_label("Jugendamt Landkreis Eins").check()
+    page.get_by_role("button", name="Einladen", exact=True).click()
+    page.get_by_label("Teilgenommen: Jugendamt Landkreis Eins").check()
+    page.get_by_role("button", name="Teilnahme speichern").click()
+    expect(page.get_by_text("Die Teilnahme wurde gespeichert.")).to_be_visible()
+    page.get_by_label("Beschluss").fill("AG Übergaben wird gegründet.")
+    page.get_by_role("button", name="Beschluss festhalten").click()
+    expect(page.get_by_text("AG Übergaben wird gegründet.")).to_be_visible()
+    axe_check(page, "event")
+    shot(page, "16-event")

@@ -60,8 +60,11 @@ def test_access(client_for, world, process, role, name, url, expected):
 
 def test_every_process_url_has_an_access_case():
     from qdialog.processes.urls import urlpatterns
+    from tests.processes.test_events import CASES as EVENT_CASES
+    from tests.processes.test_events import POST_ONLY as EVENT_POST_ONLY
 
-    assert {p.name for p in urlpatterns} - ({c[0] for c in CASES} | POST_ONLY) == set()
+    covered = {c[0] for c in CASES} | POST_ONLY | {c[0] for c in EVENT_CASES} | EVENT_POST_ONLY
+    assert {p.name for p in urlpatterns} - covered == set()
 
 
 @pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])

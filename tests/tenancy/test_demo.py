@@ -77,3 +77,13 @@ def test_demo_processes(db):
         assert process.current_phase is not None
         assert process.current_phase.kind == "workshops"
         assert process.groups.get().members.count() >= 3
+
+
+def test_demo_events(db):
+    from qdialog.processes.models import Event
+
+    programme = demo.demo_load()
+    events = Event.objects.filter(process__municipality__programme=programme)
+    assert events.count() == 36
+    assert events.exclude(minutes="").count() == 24
+    assert events.filter(invitations__attended=True).distinct().count() == 24

@@ -1,0 +1,177 @@
+"""Event pages: schedule, agenda, invitations, attendance, minutes with decisions, iCalendar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qdialog.core.access import form_changes, require_rule
+from qdialog.core.scope import get_in_scope
+
+from . import services
+from .forms import AgendaItemForm, DecisionForm, EventForm, InviteOrganisationsForm, MinutesForm
+from .models import Event
+from .views import INVALID, _process
+
+
+def _event(request, pk, manage=False):
+    event = get_in_scope(Event.objects.filter(
+        process__municipality__in=request.scope.municipalities()).select_related(
+        "process__municipality__programme", "process__municipality__cluster"), pk=pk)
+    require_rule("processes.manage_process" if manage else "processes.view_event",
+                 request.user, event.process if manage else event)
+    return event
+
+
+def _detail(request, event, status=200, **forms):
+    process = event.process
+    context = {
+        "event": event, "process": process, "municipality": process.municipality,
+        "agenda": event.agenda.all(),
+        "invitations": event.invitations.select_related("organisation"),
+        "decisions": event.decisions.all(), "coverage": services.coverage(event),
+        "agenda_form": AgendaItemForm(),
+        "invite_form": InviteOrganisationsForm(municipality=process.municipality),
+        "decision_form": DecisionForm(), **forms}
+    return render(request, "processes/event_detail.html", context, status=status)
+
+
+@login_required
+def event_form(request, pk=None, event_pk=None):
+    if event_pk:
+        event = _event(request, event_pk, manage=True)
+        process = event.process
+    else:
+        process, event = _process(request, pk, manage=True), None
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        fields = form_changes(form) if event else dict(form.cleaned_data)
+        event = services.event_save(actor=request.user, process=process, fields=fields,
+                                    event=event)
+        return redirect("processes:event", pk=event.pk)
+    return render(request, "processes/form.html", {
+        "municipality": process.municipality, "process": process, "form": form,
+        "title": _("Edit event") if event else _("New event")},
+        status=INVALID if form.is_bound and form.errors else 200)
+
+
+@login_required
+def event_detail(request, pk):
+    return _detail(request, _event(request, pk))
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    event = _event(request, pk, manage=True)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, event, status=INVALID, agenda_form=form)
+    services.agenda_add(actor=request.user, event=event, fields=form.cleaned_data)
+    return redirect(reverse("processes:event", args=[pk]) + "#agenda")
+
+
+@login_required
+@require_POST
+def invite(request, pk):
+    event = _event(request, pk, manage=True)
+    form = InviteOrganisationsForm(request.POST, municipality=event.process.municipality)
+    if not form.is_valid():
+        return _detail(request, event, status=INVALID, invite_form=form)
+    count = services.invite(actor=request.user, event=event,
+                            organisations=form.cleaned_data["organisations"])
+    messages.success(request, _("%(n)s organisations were invited.") % {"n": count})
+    return redirect(reverse("processes:event", args=[pk]) + "#invitations")
+
+
+@login_required
+@require_POST
+def attendance(request, pk):
+    event = _event(request, pk, manage=True)
+    rows, problems = {}, []
+    for invitation in event.invitations.select_related("organisation"):
+        raw = request.POST.get(f"people-{invitation.pk}", "0").strip() or "0"
+        if not raw.isdigit() or int(raw) > 500:
+            problems.append(invitation.organisation.name)
+            continue
+        rows[invitation.pk] = (f"registered-{invitation.pk}" in request.POST,
+                               f"attended-{invitation.pk}" in request.POST, int(raw))
+    if problems:
+        messages.error(request, _("Please enter a number of people between 0 and 500 for: "
+                                  "%(list)s") % {"list": ", ".join(problems)})
+        return _detail(request, event, status=INVALID)
+    services.attendance_record(actor=request.user, event=event, rows=rows)
+    messages.success(request, _("Attendance was saved."))
+    return redirect(reverse("processes:event", args=[pk]) + "#invitations")
+
+
+@login_required
+def minutes(request, pk):
+    event = _event(request, pk, manage=True)
+    form = MinutesForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        fields = form_changes(form)
+        services.event_save(actor=request.user, process=event.process, fields=fields,
+                            event=event)
+        return redirect(reverse("processes:event", args=[pk]) + "#minutes")
+    return render(request, "processes/form.html", {
+        "municipality": event.process.municipality, "process": event.process, "form": form,
+        "title": _("Minutes")}, status=INVALID if form.is_bound and form.errors else 200)
+
+
+@login_required
+@require_POST
+def decision_add(request, pk):
+    event = _event(request, pk, manage=True)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, event, status=INVALID, decision_form=form)
+    services.decision_add(actor=request.user, event=event, text=form.cleaned_data["text"])
+    return redirect(reverse("processes:event", args=[pk]) + "#minutes")
+
+
+@login_required
+def attendance_list(request, pk):
+    """A printable list of the invited organisations with room for signatures."""
+    event = _event(request, pk, manage=True)
+    return render(request, "processes/attendance_list.html", {
+        "event": event, "invitations": event.invitations.select_related("organisation")})
+
+
+@login_required
+def ical(request, pk):
+    """The event as an iCalendar file (for Outlook, Thunderbird and phones)."""
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
+    event = _event(request, pk)
+    calendar = Calendar()
+    calendar.add("prodid", "-//qdialog//Qualitätsdialog//DE")
+    calendar.add("version", "2.0")
+    item = CalendarEvent()
+    item.add("uid", f"event-{event.pk}@{settings.QDIALOG_BASE_URL.split('//')[-1]}")
+    item.add("dtstamp", timezone.now())
+    item.add("dtstart", event.starts_at)
+    item.add("dtend", event.ends_at)
+    item.add("summary", event.title)
+    if event.place:
+        item.add("location", event.place)
+    description = event.description
+    if event.online_link:
+        description = f"{description}\n{event.online_link}".strip()
+        item.add("url", event.online_link)
+    if description:
+        item.add("description", description)
+    calendar.add_component(item)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+

@@ -1,0 +1,155 @@
+"""Events: scheduling, agenda, invitations and attendance, coverage, minutes, iCalendar."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from qdialog.core.models import AuditEntry
+from qdialog.processes import services
+from qdialog.processes.models import Decision, Event, Invitation
+from qdialog.tenancy.models import Organisation
+from tests.conftest import ROLES
+from tests.processes.test_processes import MANAGERS, expect, process  # noqa: F401
+
+
+@pytest.fixture
+def event(world, process):  # noqa: F811
+    start = timezone.make_aware(dt.datetime(2026, 12, 3, 9, 0))
+    e = services.event_save(actor=None, process=process, fields={
+        "kind": "workshop", "title": "1. QE-Werkstatt", "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=7), "place": "Kreishaus"})
+    school = Organisation.objects.create(programme=world.a, municipality=world.m1,
+                                         name="Grundschule Eins", professional_system="school")
+    services.invite(actor=None, event=e, organisations=[world.orgs[world.m1.pk], school])
+    return e
+
+
+# participants see an event only when their organisation is invited (paul has none here)
+EVENT_VIEWERS = {"alice", "carol", "mia"}
+CASES = [
+    ("event", lambda w, p, e: reverse("processes:event", args=[e.pk]), expect(EVENT_VIEWERS)),
+    ("ical", lambda w, p, e: reverse("processes:ical", args=[e.pk]), expect(EVENT_VIEWERS)),
+    ("event_create", lambda w, p, e: reverse("processes:event_create", args=[p.pk]),
+     expect(MANAGERS)),
+    ("event_edit", lambda w, p, e: reverse("processes:event_edit", args=[e.pk]),
+     expect(MANAGERS)),
+    ("minutes", lambda w, p, e: reverse("processes:minutes", args=[e.pk]), expect(MANAGERS)),
+    ("attendance_list", lambda w, p, e: reverse("processes:attendance_list", args=[e.pk]),
+     expect(MANAGERS)),
+]
+
+
+POST_ONLY = {"agenda_add", "invite", "attendance", "decision_add"}
+
+
+@pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
+def test_only_managers_post_to_an_event(client_for, world, event, role):
+    client = client_for(role)
+    for name, data in [("agenda_add", {"topic": "X"}), ("decision_add", {"text": "X"}),
+                       ("invite", {"organisations": [str(world.orgs[world.m1.pk].pk)]})]:
+        assert client.post(reverse(f"processes:{name}", args=[event.pk]), data) \
+            .status_code in (302, 404)
+    assert not event.agenda.exists() and not event.decisions.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name,url,expected", CASES, ids=[c[0] for c in CASES])
+def test_event_access(client_for, world, process, event, role, name, url,  # noqa: F811
+                      expected):
+    response = client_for(role).get(url(world, process, event))
+    want = expected[role]
+    if want == "login":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == want, role
+
+
+def test_participant_sees_events_of_an_invited_organisation(client_for, world, event):
+    membership = world.memberships["paul"]
+    membership.organisation = world.orgs[world.m1.pk]
+    membership.save()
+    assert client_for("paul").get(reverse("processes:event", args=[event.pk])).status_code == 200
+
+
+def test_workshop_walk(client_for, world, process):  # noqa: F811
+    client = client_for("mia")
+    response = client.post(reverse("processes:event_create", args=[process.pk]), {
+        "kind": "workshop", "title": "2. QE-Werkstatt", "starts_at": "2027-01-14T09:00",
+        "ends_at": "2027-01-14T16:00", "place": "Jugendamt"})
+    event = Event.objects.get(title="2. QE-Werkstatt")
+    assert response.status_code == 302
+    client.post(reverse("processes:agenda_add", args=[event.pk]),
+                {"time": "09:30", "topic": "Ergebnisse der Bestandsaufnahme", "lead": "Institut"})
+    assert event.agenda.get().topic == "Ergebnisse der Bestandsaufnahme"
+    client.post(reverse("processes:invite", args=[event.pk]),
+                {"organisations": [str(world.orgs[world.m1.pk].pk)]})
+    invitation = Invitation.objects.get(event=event)
+    client.post(reverse("processes:attendance", args=[event.pk]), {
+        f"registered-{invitation.pk}": "on", f"attended-{invitation.pk}": "on",
+        f"people-{invitation.pk}": "3"})
+    invitation.refresh_from_db()
+    assert invitation.attended and invitation.participants == 3
+    client.post(reverse("processes:minutes", args=[event.pk]),
+                {"minutes": "Schwerpunkt Übergaben vereinbart.", "open_points": "Termin AG"})
+    client.post(reverse("processes:decision_add", args=[event.pk]),
+                {"text": "Arbeitsgruppe Übergaben wird gegründet."})
+    assert Decision.objects.get(event=event).text.startswith("Arbeitsgruppe")
+    page = client.get(reverse("processes:event", args=[event.pk])).content.decode()
+    assert "Schwerpunkt Übergaben" in page and "Arbeitsgruppe Übergaben" in page
+    assert AuditEntry.objects.filter(municipality=world.m1, action="invite").exists()
+    detail = client.get(reverse("processes:detail", args=[process.pk])).content.decode()
+    assert "2. QE-Werkstatt" in detail  # on the timeline
+
+
+def test_coverage(world, event):
+    invitation = event.invitations.get(organisation=world.orgs[world.m1.pk])
+    invitation.attended = True
+    invitation.save()
+    coverage = services.coverage(event)
+    assert [s.value for s in coverage["present"]] == ["youth_office"]
+    assert [s.value for s in coverage["absent"]] == ["school"]
+    assert "police" in [s.value for s in coverage["missing"]]
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"kind": "workshop", "title": "X", "starts_at": "2027-01-14T16:00",
+      "ends_at": "2027-01-14T09:00"}, "The end must not lie before the beginning."),
+    ({"kind": "party", "title": "X", "starts_at": "2027-01-14T09:00",
+      "ends_at": "2027-01-14T10:00"}, "Select a valid choice."),
+    ({"kind": "workshop", "title": "X", "starts_at": "gestern", "ends_at": "2027-01-14T10:00"},
+     "Enter a valid date/time."),
+    ({"kind": "workshop", "title": "X", "starts_at": "2027-01-14T09:00",
+      "ends_at": "2027-01-14T10:00", "online_link": "javascript:alert(1)"}, "Enter a valid URL."),
+])
+def test_event_bad_input(client_for, world, process, data, message):  # noqa: F811
+    response = client_for("mia").post(reverse("processes:event_create", args=[process.pk]), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_attendance_bad_input(client_for, world, event):
+    invitation = event.invitations.first()
+    response = client_for("mia").post(reverse("processes:attendance", args=[event.pk]),
+                                      {f"people-{invitation.pk}": "viele"})
+    assert response.status_code == 400
+    invitation.refresh_from_db()
+    assert invitation.participants == 0
+
+
+def test_foreign_organisation_cannot_be_invited(client_for, world, event):
+    response = client_for("mia").post(reverse("processes:invite", args=[event.pk]),
+                                      {"organisations": [str(world.orgs[world.m3.pk].pk)]})
+    assert response.status_code == 400 and event.invitations.count() == 2
+
+
+def test_ical_export(client_for, world, event):
+    from icalendar import Calendar
+
+    response = client_for("mia").get(reverse("processes:ical", args=[event.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    item = next(iter(calendar.walk("VEVENT")))
+    assert str(item["SUMMARY"]) == "1. QE-Werkstatt" and str(item["LOCATION"]) == "Kreishaus"
+    assert item.decoded("DTSTART") == event.starts_at
