@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qdialog.reports",
     "qdialog.api",
     "qdialog.processes",
+    "qdialog.network",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("qdialog.analysis.urls")),
     path("", include("qdialog.reports.urls")),
     path("", include("qdialog.processes.urls")),
+    path("", include("qdialog.network.urls")),
 ]
 
 if settings.DEBUG:

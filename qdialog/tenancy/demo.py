@@ -167,7 +167,10 @@ def demo_load() -> Programme:
     from qdialog.surveys import demo as survey_demo
 
     programme.demo_surveys = survey_demo.load(programme, people[Role.INSTITUTE_STAFF])
+    from qdialog.network import demo as network_demo
     from qdialog.processes import demo as process_demo
+
+    network_demo.load(programme)
 
     process_demo.load(programme, institute, coordinator)
     return programme

@@ -67,3 +67,20 @@ def test_schedule_a_workshop(page, live_server, axe_check, shot):
     expect(page.get_by_text("AG Übergaben wird gegründet.")).to_be_visible()
     axe_check(page, "event")
     shot(page, "16-event")
+
+
+def test_network_page(page, live_server, axe_check, shot):
+    from qdialog.network.models import Relation
+    from qdialog.tenancy.models import Organisation
+
+    world = build_world()
+    school = Organisation.objects.create(programme=world.a, municipality=world.m1,
+                                         name="Grundschule Eins", professional_system="school")
+    Relation.objects.create(municipality=world.m1, source=world.orgs[world.m1.pk],
+                            target=school, kind="p8a", strength=3)
+    log_in(page, live_server.url, "mia@example.org")
+    page.goto(f"{live_server.url}/m/{world.m1.pk}/network/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kinderschutz-Netzwerk")
+    page.get_by_text("Beziehung erfassen").click()
+    axe_check(page, "network")
+    shot(page, "17-network")

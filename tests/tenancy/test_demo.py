@@ -87,3 +87,13 @@ def test_demo_events(db):
     assert events.count() == 36
     assert events.exclude(minutes="").count() == 24
     assert events.filter(invitations__attended=True).distinct().count() == 24
+
+
+def test_demo_networks(db):
+    from qdialog.network.models import Relation
+    from qdialog.tenancy.models import Municipality
+
+    programme = demo.demo_load()
+    for municipality in Municipality.objects.filter(programme=programme, cluster_role="model"):
+        assert 15 <= municipality.organisations.count() <= 40
+        assert Relation.objects.filter(municipality=municipality).count() >= 8

@@ -1,0 +1,103 @@
+"""The network: relations, contacts, indicators and the map; access per role; bad input."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from qdialog.core.models import AuditEntry
+from qdialog.network import graph
+from qdialog.network.models import ContactPerson, Relation
+from qdialog.tenancy.models import Organisation
+from tests.conftest import ROLES
+
+
+@pytest.fixture
+def orgs(world):
+    school = Organisation.objects.create(programme=world.a, municipality=world.m1,
+                                         name="Grundschule Eins", professional_system="school")
+    clinic = Organisation.objects.create(programme=world.a, municipality=world.m1,
+                                         name="Klinikum Eins", professional_system="health")
+    asd = world.orgs[world.m1.pk]
+    Relation.objects.create(municipality=world.m1, source=asd, target=school, kind="p8a",
+                            strength=3)
+    return asd, school, clinic
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_network_page_access(client_for, world, orgs, role):
+    response = client_for(role).get(reverse("network:network", args=[world.m1.pk]))
+    if role == "anon":
+        assert response.status_code == 302
+    elif role in {"alice", "carol", "mia", "paul"}:
+        assert response.status_code == 200 and b"<svg" in response.content
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
+def test_only_managers_change_the_network(client_for, world, orgs, role):
+    asd, school, clinic = orgs
+    client_for(role).post(reverse("network:relation_add", args=[world.m1.pk]),
+                          {"source": asd.pk, "target": clinic.pk, "kind": "informal",
+                           "strength": 1})
+    relation = Relation.objects.get()
+    client_for(role).post(reverse("network:relation_delete", args=[world.m1.pk, relation.pk]))
+    assert Relation.objects.count() == 1
+
+
+def test_every_network_url_is_covered():
+    from qdialog.network.urls import urlpatterns
+
+    assert {p.name for p in urlpatterns} == {"network", "relation_add", "relation_delete",
+                                             "contact_add", "contact_delete"}
+
+
+def test_record_relation_with_agreement_and_contact(client_for, world, orgs, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    asd, school, clinic = orgs
+    client = client_for("mia")
+    response = client.post(reverse("network:relation_add", args=[world.m1.pk]), {
+        "source": asd.pk, "target": clinic.pk, "kind": "written", "strength": 2,
+        "last_reviewed": "2026-06-01",
+        "agreement": SimpleUploadedFile("vereinbarung.pdf", b"%PDF-1.4 test")})
+    assert response.status_code == 302
+    relation = Relation.objects.get(target=clinic)
+    assert relation.agreement.name.endswith(".pdf")
+    client.post(reverse("network:contact_add", args=[world.m1.pk]), {
+        "organisation": clinic.pk, "name": "Dr. Beispiel", "function": "Kinderschutzgruppe",
+        "email": "kinderschutz@klinikum.example.org"})
+    assert ContactPerson.objects.get().organisation == clinic
+    assert AuditEntry.objects.filter(municipality=world.m1, action="create").count() >= 2
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"kind": "written", "strength": 2, "same": True}, "cannot cooperate with itself"),
+    ({"kind": "written", "strength": 7}, "Select a valid choice"),
+    ({"kind": "p8a", "strength": 3}, "already exists"),
+    ({"kind": "written", "strength": 2, "foreign": True}, "Select a valid choice"),
+    ({"kind": "written", "strength": 2, "file": ("x.exe", b"MZ")}, "File extension"),
+])
+def test_relation_bad_input(client_for, world, orgs, data, message, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    asd, school, clinic = orgs
+    target = asd if data.pop("same", False) else school
+    if data.pop("foreign", False):
+        target = world.orgs[world.m3.pk]
+    post = {"source": asd.pk, "target": target.pk, **data}
+    if "file" in data:
+        name, content = post.pop("file")
+        post["agreement"] = SimpleUploadedFile(name, content)
+    response = client_for("mia").post(reverse("network:relation_add", args=[world.m1.pk]), post)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Relation.objects.count() == 1
+
+
+def test_indicators(world, orgs):
+    asd, school, clinic = orgs
+    result = graph.indicators(world.m1)
+    assert result.organisations == 3 and result.relations == 1
+    assert result.density == pytest.approx(1 / 3)
+    assert clinic in result.isolated
+    assert "police" in [s.value for s in result.absent_systems]
+    assert set(result.never_at_events) == {asd, school, clinic}
+    assert graph.map_svg(world.m1).startswith("<svg")
