@@ -61,10 +61,13 @@ def load(programme, institute, coordinator) -> None:
 def _events(process, municipality, today) -> None:
     """Two past workshops with minutes and attendance, and an upcoming one with an agenda."""
     organisations = list(municipality.organisations.all())
-    plan = [(-70, "1. QE-Werkstatt: Ergebnisse der Bestandsaufnahme"),
-            (-10, "2. QE-Werkstatt: Übergaben und Rückmeldungen"),
-            (50, "3. QE-Werkstatt: Eckpfeiler guter Fachpraxis")]
-    for offset, title in plan:
+    plan = [(-70, "1. QE-Werkstatt: Ergebnisse der Bestandsaufnahme",
+             "Schwerpunkte: Übergaben, Rückmeldungen nach Mitteilungen, Beteiligung."),
+            (-10, "2. QE-Werkstatt: Übergaben und Rückmeldungen",
+             "Eine Arbeitsgruppe „Übergaben“ wird gebildet und berichtet in der nächsten "
+             "Werkstatt."),
+            (50, "3. QE-Werkstatt: Eckpfeiler guter Fachpraxis", "")]
+    for offset, title, decision in plan:
         start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=offset),
                                                         dt.time(9, 0)))
         event = Event.objects.create(
@@ -88,6 +91,4 @@ def _events(process, municipality, today) -> None:
                              "für die weitere Arbeit vereinbart.")
             event.open_points = "Termin der Arbeitsgruppe abstimmen."
             event.save(update_fields=["minutes", "open_points"])
-            Decision.objects.create(event=event, text="Eine Arbeitsgruppe „Übergaben“ wird "
-                                                      "gebildet und berichtet in der nächsten "
-                                                      "Werkstatt.")
+            Decision.objects.create(event=event, text=decision)

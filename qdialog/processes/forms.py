@@ -15,8 +15,10 @@ class ProcessForm(forms.ModelForm):
 
     class Meta:
         model = Process
-        fields = ["title", "institute", "lead", "interests", "started_on", "status"]
-        widgets = {"started_on": DateInput(), "interests": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "institute", "lead", "interests", "special_features", "started_on",
+                  "status"]
+        widgets = {"started_on": DateInput(), "interests": forms.Textarea(attrs={"rows": 4}),
+                   "special_features": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,6 +47,9 @@ class Process(models.Model):
                                  help_text=_("What the actors want to improve "
                                              "(Qualitätsentwicklungsinteressen)."))
     dimensions = models.JSONField(_("chosen dimensions"), default=list, blank=True)
+    special_features = models.TextField(_("special features"), blank=True,
+                                        help_text=_("What is particular about this municipality "
+                                                    "or its process (for the profile)."))
     started_on = models.DateField(_("started on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ProcessStatus.choices,
                               default=ProcessStatus.ACTIVE)

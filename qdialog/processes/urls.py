@@ -9,6 +9,8 @@ urlpatterns = [
     path("m/<int:pk>/processes/new/", views.process_create, name="create"),
     path("processes/<int:pk>/", views.process_detail, name="detail"),
     path("processes/<int:pk>/edit/", views.process_edit, name="edit"),
+    path("processes/<int:pk>/profile/", views.profile, name="profile"),
+    path("processes/<int:pk>/profile.pdf", views.profile, {"fmt": "pdf"}, name="profile_pdf"),
     path("processes/<int:pk>/phases/new/", views.phase_form, name="phase_create"),
     path("processes/<int:pk>/phases/<int:phase_pk>/", views.phase_form, name="phase_edit"),
     path("processes/<int:pk>/phases/<int:phase_pk>/delete/", views.phase_delete,

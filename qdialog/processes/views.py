@@ -169,3 +169,29 @@ def member_remove(request, pk, group_pk, member_pk):
     member = get_in_scope(group.members.select_related("organisation"), pk=member_pk)
     services.group_member_remove(actor=request.user, member=member)
     return redirect(reverse("processes:group_edit", args=[pk, group_pk]) + "#members")
+
+
+@login_required
+def profile(request, pk, fmt="html"):
+    """The community profile, as a page or as a PDF."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils.text import slugify
+
+    from qdialog.core.audit import log_action
+
+    from .profile import build
+
+    process = _process(request, pk)
+    data = build(process)
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("processes/profile_pdf.html", {"p": data})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="profil-{slugify(process.municipality.name)}.pdf"')
+        log_action(actor=request.user, action="export", obj=process, summary="profile as PDF")
+        return response
+    return render(request, "processes/profile.html", {
+        "p": data, "process": process, "municipality": process.municipality})

@@ -103,8 +103,16 @@ def demo_remove() -> None:
     get_user_model().objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
 
 
-@transaction.atomic
 def demo_load() -> Programme:
+    """Load the demo; its stored texts (phase names and the like) are German."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        return _demo_load()
+
+
+@transaction.atomic
+def _demo_load() -> Programme:
     rng = random.Random(79)  # § 79a: the demo is the same every time
     programme = Programme.objects.create(
         name="Aus Fehlern lernen (Demo)", slug=DEMO_SLUG,

@@ -153,3 +153,23 @@ def test_ical_export(client_for, world, event):
     item = next(iter(calendar.walk("VEVENT")))
     assert str(item["SUMMARY"]) == "1. QE-Werkstatt" and str(item["LOCATION"]) == "Kreishaus"
     assert item.decoded("DTSTART") == event.starts_at
+
+
+def test_community_profile(client_for, world, process, event):  # noqa: F811
+    invitation = event.invitations.get(organisation=world.orgs[world.m1.pk])
+    invitation.attended = True
+    invitation.save()
+    services.decision_add(actor=None, event=event, text="AG Übergaben gegründet.")
+    process.interests = "Übergaben verbessern"
+    process.special_features = "Ländlicher Raum, lange Wege."
+    process.save()
+    page = client_for("paul").get(reverse("processes:profile", args=[process.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    for text in ["Übergaben verbessern", "AG Übergaben gegründet.", "Ländlicher Raum",
+                 "1. QE-Werkstatt"]:
+        assert text in body, text
+    pdf = client_for("mia").get(reverse("processes:profile_pdf", args=[process.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    assert client_for("oscar").get(reverse("processes:profile", args=[process.pk])) \
+        .status_code == 404

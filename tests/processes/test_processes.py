@@ -44,7 +44,7 @@ CASES = [
     ("group_edit", lambda w, p: reverse("processes:group_edit",
                                         args=[p.pk, p.groups.first().pk]), expect(MANAGERS)),
 ]
-POST_ONLY = {"phase_delete", "member_add", "member_remove"}
+POST_ONLY = {"phase_delete", "member_add", "member_remove", "profile", "profile_pdf"}
 
 
 @pytest.mark.parametrize("role", ROLES)
