@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -52,6 +53,17 @@ def relation_add(request, pk):
     instance_create(actor=request.user, instance=form.instance)
     messages.success(request, _("The relation was recorded."))
     return redirect(reverse("network:network", args=[pk]) + "#relations")
+
+
+@login_required
+def agreement(request, pk, relation_pk):
+    """The agreement document of a relation, only for people who may see the network."""
+    municipality = _municipality(request, pk)
+    relation = get_in_scope(Relation.objects.filter(municipality=municipality), pk=relation_pk)
+    if not relation.agreement:
+        raise Http404
+    return FileResponse(relation.agreement.open("rb"), as_attachment=True,
+                        filename=relation.agreement.name.rsplit("/", 1)[-1])
 
 
 @login_required

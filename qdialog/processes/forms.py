@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from qdialog.core.forms import DateInput
 from qdialog.tenancy.models import Membership, ProfessionalSystem
 
-from .models import AgendaItem, Event, Group, Phase, Process
+from .models import AgendaItem, Event, EventFile, Group, Phase, Process
 
 
 class ProcessForm(forms.ModelForm):
@@ -119,3 +119,9 @@ class InviteOrganisationsForm(forms.Form):
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision taken"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EventFileForm(forms.ModelForm):
+    class Meta:
+        model = EventFile
+        fields = ["title", "file"]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +243,33 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def audit_scope(self):
+        return self.event.audit_scope
+
+
+def _max_20mb(upload):
+    if upload.size > 20 * 1024 * 1024:
+        raise ValidationError(_("The file is larger than 20 MB."))
+
+
+class EventFile(models.Model):
+    """A file attached to an event (presentation, handout, photo protocol). Served only through
+    a view that checks access, never from a public media URL."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="events/%Y/", validators=[
+        FileExtensionValidator(["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "png",
+                                "jpg", "jpeg"]), _max_20mb])
+    uploaded_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
 
     @property
     def audit_scope(self):

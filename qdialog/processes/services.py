@@ -146,3 +146,13 @@ def coverage(event: Event) -> dict:
         "not_invited": [s for s in NETWORK_SYSTEMS if s in in_network and s not in invited],
         "missing": [s for s in NETWORK_SYSTEMS if s not in in_network and s.value != "other"],
     }
+
+
+FEED_SALT = "qdialog.calendar-feed"
+
+
+def feed_token(user, municipality) -> str:
+    """The personal, signed token of a calendar subscription (checked again on each request)."""
+    from django.core import signing
+
+    return signing.dumps({"u": user.pk, "m": municipality.pk}, salt=FEED_SALT)

@@ -32,4 +32,10 @@ urlpatterns = [
     path("events/<int:pk>/minutes/", views_events.minutes, name="minutes"),
     path("events/<int:pk>/decisions/", views_events.decision_add, name="decision_add"),
     path("events/<int:pk>/event.ics", views_events.ical, name="ical"),
+    path("events/<int:pk>/files/", views_events.file_add, name="file_add"),
+    path("events/<int:pk>/files/<int:file_pk>/", views_events.file_download,
+         name="file_download"),
+    path("events/<int:pk>/files/<int:file_pk>/delete/", views_events.file_delete,
+         name="file_delete"),
+    path("calendar/<str:token>.ics", views_events.feed, name="feed"),
 ]

@@ -41,8 +41,10 @@ def _form(request, context, form):
 @login_required
 def process_list(request, pk):
     municipality = _municipality(request, pk)
+    feed_url = request.build_absolute_uri(
+        reverse("processes:feed", args=[services.feed_token(request.user, municipality)]))
     return render(request, "processes/process_list.html", {
-        "municipality": municipality,
+        "municipality": municipality, "feed_url": feed_url,
         "processes": municipality.processes.prefetch_related("phases")})
 
 

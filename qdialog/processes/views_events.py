@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core import signing
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
-from qdialog.core.scope import get_in_scope
+from qdialog.core.audit import instance_create, instance_delete
+from qdialog.core.scope import get_in_scope, scope_for
+from qdialog.tenancy.models import Municipality
 
 from . import services
-from .forms import AgendaItemForm, DecisionForm, EventForm, InviteOrganisationsForm, MinutesForm
+from .forms import (
+    AgendaItemForm,
+    DecisionForm,
+    EventFileForm,
+    EventForm,
+    InviteOrganisationsForm,
+    MinutesForm,
+)
 from .models import Event
 from .views import INVALID, _process
 
@@ -39,7 +51,8 @@ def _detail(request, event, status=200, **forms):
         "decisions": event.decisions.all(), "coverage": services.coverage(event),
         "agenda_form": AgendaItemForm(),
         "invite_form": InviteOrganisationsForm(municipality=process.municipality),
-        "decision_form": DecisionForm(), **forms}
+        "decision_form": DecisionForm(), "file_form": EventFileForm(),
+        "files": event.files.all(), **forms}
     return render(request, "processes/event_detail.html", context, status=status)
 
 
@@ -148,13 +161,16 @@ def attendance_list(request, pk):
 @login_required
 def ical(request, pk):
     """The event as an iCalendar file (for Outlook, Thunderbird and phones)."""
-    from icalendar import Calendar
+    event = _event(request, pk)
+    calendar = _calendar([event], str(event))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+def _calendar_event(event):
     from icalendar import Event as CalendarEvent
 
-    event = _event(request, pk)
-    calendar = Calendar()
-    calendar.add("prodid", "-//qdialog//Qualitätsdialog//DE")
-    calendar.add("version", "2.0")
     item = CalendarEvent()
     item.add("uid", f"event-{event.pk}@{settings.QDIALOG_BASE_URL.split('//')[-1]}")
     item.add("dtstamp", timezone.now())
@@ -169,9 +185,67 @@ def ical(request, pk):
         item.add("url", event.online_link)
     if description:
         item.add("description", description)
-    calendar.add_component(item)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
-    return response
+    return item
 
 
+@login_required
+@require_POST
+def file_add(request, pk):
+    event = _event(request, pk, manage=True)
+    form = EventFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, event, status=INVALID, file_form=form)
+    form.instance.event = event
+    instance_create(actor=request.user, instance=form.instance)
+    return redirect(reverse("processes:event", args=[pk]) + "#files")
+
+
+@login_required
+def file_download(request, pk, file_pk):
+    event = _event(request, pk)
+    attached = get_in_scope(event.files.all(), pk=file_pk)
+    return FileResponse(attached.file.open("rb"), as_attachment=True,
+                        filename=attached.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_POST
+def file_delete(request, pk, file_pk):
+    event = _event(request, pk, manage=True)
+    attached = get_in_scope(event.files.all(), pk=file_pk)
+    instance_delete(actor=request.user, instance=attached)
+    attached.file.delete(save=False)
+    return redirect(reverse("processes:event", args=[pk]) + "#files")
+
+
+def _calendar(events, name):
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//qdialog//Qualitätsdialog//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(_calendar_event(event))
+    return calendar
+
+
+def feed(request, token):
+    """A calendar subscription of a municipality's events for calendar apps (no session).
+
+    The signed token names the person and the municipality; access is checked against the
+    person's current roles on every request, so a removed role ends the subscription."""
+    try:
+        data = signing.loads(token, salt=services.FEED_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    municipality = Municipality.objects.filter(pk=data.get("m")).first()
+    if user is None or municipality is None or not scope_for(user).sees_municipality(
+            municipality):
+        raise Http404
+    events = [e for e in Event.objects.filter(process__municipality=municipality)
+              .select_related("process__municipality") if rules.test_rule(
+                  "processes.view_event", user, e)]
+    calendar = _calendar(events, f"qdialog – {municipality}")
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -49,7 +49,7 @@ def test_every_network_url_is_covered():
     from qdialog.network.urls import urlpatterns
 
     assert {p.name for p in urlpatterns} == {"network", "relation_add", "relation_delete",
-                                             "contact_add", "contact_delete"}
+                                             "contact_add", "contact_delete", "agreement"}
 
 
 def test_record_relation_with_agreement_and_contact(client_for, world, orgs, settings, tmp_path):
@@ -63,6 +63,8 @@ def test_record_relation_with_agreement_and_contact(client_for, world, orgs, set
     assert response.status_code == 302
     relation = Relation.objects.get(target=clinic)
     assert relation.agreement.name.endswith(".pdf")
+    # never served from a public media address, only through the access-checked view
+    assert client.get("/media/" + relation.agreement.name).status_code == 404
     client.post(reverse("network:contact_add", args=[world.m1.pk]), {
         "organisation": clinic.pk, "name": "Dr. Beispiel", "function": "Kinderschutzgruppe",
         "email": "kinderschutz@klinikum.example.org"})
@@ -101,3 +103,26 @@ def test_indicators(world, orgs):
     assert "police" in [s.value for s in result.absent_systems]
     assert set(result.never_at_events) == {asd, school, clinic}
     assert graph.map_svg(world.m1).startswith("<svg")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_agreement_download_access(client_for, world, orgs, role, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    asd, school, clinic = orgs
+    client_for("mia").post(reverse("network:relation_add", args=[world.m1.pk]), {
+        "source": asd.pk, "target": clinic.pk, "kind": "written", "strength": 2,
+        "agreement": SimpleUploadedFile("vereinbarung.pdf", b"%PDF-1.4 test")})
+    relation = Relation.objects.get(target=clinic)
+    response = client_for(role).get(reverse("network:agreement",
+                                            args=[world.m1.pk, relation.pk]))
+    if role == "anon":
+        assert response.status_code == 302
+    elif role in {"alice", "carol", "mia", "paul"}:
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    else:
+        assert response.status_code == 404
+    without = Relation.objects.get(target=school)
+    if role == "mia":
+        assert client_for(role).get(reverse("network:agreement", args=[
+            world.m1.pk, without.pk])).status_code == 404
