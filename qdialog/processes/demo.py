@@ -86,6 +86,8 @@ def _events(process, municipality, today) -> None:
                        attended=past and index % 4 != 3, participants=(2 if past else 0)
                        if index % 4 != 3 else 0)
             for index, org in enumerate(organisations))
+        for invitation in event.invitations.filter(organisation__contacts__isnull=False):
+            invitation.contacts.set(invitation.organisation.contacts.all())
         if past:
             event.minutes = ("Die Beteiligten haben die Ergebnisse besprochen und Schwerpunkte "
                              "für die weitere Arbeit vereinbart.")

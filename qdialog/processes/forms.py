@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
@@ -106,14 +107,36 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 
+class ContactChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        function = f", {obj.function}" if obj.function else ""
+        return f"{obj.name}{function} – {obj.organisation.name}"
+
+
 class InviteOrganisationsForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(label=_("Organisations"), queryset=None,
-                                                   widget=forms.CheckboxSelectMultiple)
+                                                   widget=forms.CheckboxSelectMultiple,
+                                                   required=False)
+    contacts = ContactChoiceField(
+        label=_("People"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Contact people of the network; their organisation is invited with them."))
 
     def __init__(self, *args, municipality, **kwargs):
+        from qdialog.network.models import ContactPerson
+
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = municipality.organisations.order_by(
             "professional_system", "name")
+        self.fields["contacts"].queryset = ContactPerson.objects.filter(
+            organisation__municipality=municipality).select_related("organisation")
+        if not self.fields["contacts"].queryset.exists():
+            del self.fields["contacts"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisations") and not data.get("contacts"):
+            raise ValidationError(_("Choose at least one organisation or person."))
+        return data
 
 
 class DecisionForm(forms.Form):

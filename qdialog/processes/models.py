@@ -220,6 +220,10 @@ class Invitation(models.Model):
     registered = models.BooleanField(_("registered"), default=False)
     attended = models.BooleanField(_("attended"), default=False)
     participants = models.PositiveSmallIntegerField(_("people present"), default=0)
+    # the organisation's business contacts named in the invitation (never clients)
+    contacts = models.ManyToManyField("network.ContactPerson", blank=True,
+                                      related_name="invitations",
+                                      verbose_name=_("invited people"))
 
     class Meta:
         ordering = ["organisation__name"]

@@ -93,17 +93,24 @@ def agenda_add(*, actor, event: Event, fields: dict) -> AgendaItem:
 
 
 @transaction.atomic
-def invite(*, actor, event: Event, organisations) -> int:
-    """Invite organisations of the municipality; already invited ones are left as they are."""
+def invite(*, actor, event: Event, organisations, contacts=()) -> int:
+    """Invite organisations and business contacts of the municipality; a contact's organisation
+    is invited with them. Already invited ones are left as they are."""
     municipality_id = event.process.municipality_id
+    contacts = list(contacts)
+    wanted = {o.pk: o for o in organisations} | {c.organisation_id: c.organisation
+                                                 for c in contacts}
     known = set(event.invitations.values_list("organisation_id", flat=True))
-    new = [o for o in organisations if o.pk not in known]
-    if any(o.municipality_id != municipality_id for o in new):
+    new = [o for pk, o in wanted.items() if pk not in known]
+    if any(o.municipality_id != municipality_id for o in wanted.values()):
         raise ValidationError(_("The organisation belongs to another municipality."))
     Invitation.objects.bulk_create(Invitation(event=event, organisation=o) for o in new)
-    if new:
+    by_organisation = {i.organisation_id: i for i in event.invitations.all()}
+    for contact in contacts:
+        by_organisation[contact.organisation_id].contacts.add(contact)
+    if new or contacts:
         log_action(actor=actor, action="invite", obj=event,
-                   summary=f"{len(new)} organisations invited")
+                   summary=f"{len(new)} organisations and {len(contacts)} people invited")
     return len(new)
 
 

@@ -47,7 +47,8 @@ def _detail(request, event, status=200, **forms):
     context = {
         "event": event, "process": process, "municipality": process.municipality,
         "agenda": event.agenda.all(),
-        "invitations": event.invitations.select_related("organisation"),
+        "invitations": event.invitations.select_related("organisation").prefetch_related(
+            "contacts"),
         "decisions": event.decisions.all(), "coverage": services.coverage(event),
         "agenda_form": AgendaItemForm(),
         "invite_form": InviteOrganisationsForm(municipality=process.municipality),
@@ -99,7 +100,8 @@ def invite(request, pk):
     if not form.is_valid():
         return _detail(request, event, status=INVALID, invite_form=form)
     count = services.invite(actor=request.user, event=event,
-                            organisations=form.cleaned_data["organisations"])
+                            organisations=form.cleaned_data["organisations"],
+                            contacts=form.cleaned_data.get("contacts", ()))
     messages.success(request, _("%(n)s organisations were invited.") % {"n": count})
     return redirect(reverse("processes:event", args=[pk]) + "#invitations")
 
@@ -155,7 +157,9 @@ def attendance_list(request, pk):
     """A printable list of the invited organisations with room for signatures."""
     event = _event(request, pk, manage=True)
     return render(request, "processes/attendance_list.html", {
-        "event": event, "invitations": event.invitations.select_related("organisation")})
+        "event": event,
+        "invitations": event.invitations.select_related("organisation").prefetch_related(
+            "contacts")})
 
 
 @login_required

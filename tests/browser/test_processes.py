@@ -56,7 +56,7 @@ def test_schedule_a_workshop(page, live_server, axe_check, shot):
     expect(page.get_by_role("heading", level=1)).to_have_text("1. QE-Werkstatt")
     page.get_by_label("Thema").fill("Ergebnisse der Bestandsaufnahme")
     page.get_by_role("button", name="Zur Tagesordnung hinzufügen").click()
-    page.get_by_text("Organisationen einladen").click()
+    page.get_by_text("Organisationen und Personen einladen").click()
     page.get_by_label("Jugendamt Landkreis Eins").check()
     page.get_by_role("button", name="Einladen", exact=True).click()
     page.get_by_label("Teilgenommen: Jugendamt Landkreis Eins").check()

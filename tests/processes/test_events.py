@@ -146,6 +146,48 @@ def test_foreign_organisation_cannot_be_invited(client_for, world, event):
     assert response.status_code == 400 and event.invitations.count() == 2
 
 
+def _contact(organisation, name):
+    from qdialog.network.models import ContactPerson
+
+    return ContactPerson.objects.create(organisation=organisation, name=name,
+                                        function="Kinderschutzfachkraft")
+
+
+def test_invite_people_invites_their_organisation(client_for, world, event):
+    clinic = Organisation.objects.create(programme=world.a, municipality=world.m1,
+                                         name="Klinikum Eins", professional_system="health")
+    doctor = _contact(clinic, "Dr. Beispiel")
+    teacher = _contact(event.invitations.get(organisation__name="Grundschule Eins").organisation,
+                       "Frau Lehrerin")
+    client = client_for("mia")
+    page = client.get(reverse("processes:event", args=[event.pk])).content.decode()
+    assert "Dr. Beispiel, Kinderschutzfachkraft – Klinikum Eins" in page
+    response = client.post(reverse("processes:invite", args=[event.pk]),
+                           {"contacts": [doctor.pk, teacher.pk]})
+    assert response.status_code == 302
+    assert set(event.invitations.get(organisation=clinic).contacts.all()) == {doctor}
+    assert event.invitations.count() == 3
+    page = client.get(reverse("processes:event", args=[event.pk])).content.decode()
+    assert "Frau Lehrerin" in page
+    sheet = client.get(reverse("processes:attendance_list", args=[event.pk])).content.decode()
+    assert "Dr. Beispiel" in sheet and "Frau Lehrerin" in sheet
+
+
+@pytest.mark.parametrize("data,message", [
+    ({}, "Choose at least one organisation or person."),
+    ({"contacts": ["foreign"]}, "Select a valid choice"),
+])
+def test_invite_bad_input(client_for, world, event, data, message):
+    _contact(world.orgs[world.m1.pk], "Herr Intern")
+    foreign = _contact(world.orgs[world.m3.pk], "Frau Fremd")
+    if data.get("contacts") == ["foreign"]:
+        data = {"contacts": [str(foreign.pk)]}
+    response = client_for("mia").post(reverse("processes:invite", args=[event.pk]), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert event.invitations.count() == 2
+    assert not foreign.invitations.exists()
+
+
 def test_ical_export(client_for, world, event):
     from icalendar import Calendar
 
