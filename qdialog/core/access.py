@@ -20,3 +20,15 @@ def form_changes(form) -> dict:
               if name in form.cleaned_data}
     form.instance.refresh_from_db()
     return fields
+
+
+def attachment(field_file):
+    """Hand out a stored upload as a download, once the caller has checked access.
+
+    Uploads are never served from MEDIA_URL; every download goes through a view and this."""
+    from django.http import FileResponse, Http404
+
+    if not field_file:
+        raise Http404
+    return FileResponse(field_file.open("rb"), as_attachment=True,
+                        filename=field_file.name.rsplit("/", 1)[-1])

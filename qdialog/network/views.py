@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import require_rule
+from qdialog.core.access import attachment, require_rule
 from qdialog.core.audit import instance_create, instance_delete
 from qdialog.core.scope import get_in_scope
 
@@ -60,10 +59,7 @@ def agreement(request, pk, relation_pk):
     """The agreement document of a relation, only for people who may see the network."""
     municipality = _municipality(request, pk)
     relation = get_in_scope(Relation.objects.filter(municipality=municipality), pk=relation_pk)
-    if not relation.agreement:
-        raise Http404
-    return FileResponse(relation.agreement.open("rb"), as_attachment=True,
-                        filename=relation.agreement.name.rsplit("/", 1)[-1])
+    return attachment(relation.agreement)
 
 
 @login_required

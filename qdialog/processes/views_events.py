@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import form_changes, require_rule
+from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
 from qdialog.core.scope import get_in_scope, scope_for
 from qdialog.tenancy.models import Municipality
@@ -208,8 +208,7 @@ def file_add(request, pk):
 def file_download(request, pk, file_pk):
     event = _event(request, pk)
     attached = get_in_scope(event.files.all(), pk=file_pk)
-    return FileResponse(attached.file.open("rb"), as_attachment=True,
-                        filename=attached.file.name.rsplit("/", 1)[-1])
+    return attachment(attached.file)
 
 
 @login_required

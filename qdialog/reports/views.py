@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qdialog.analysis.views import _readable_wave, readable_municipalities
+from qdialog.core.access import attachment
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
 from qdialog.surveys import schema
@@ -102,8 +103,7 @@ def report_download(request, report_pk):
     if not report.file:
         raise Http404
     log_action(actor=request.user, action="export", obj=report, summary="downloaded")
-    return FileResponse(report.file.open("rb"), as_attachment=True,
-                        filename=report.file.name.rsplit("/", 1)[-1])
+    return attachment(report.file)
 
 
 @login_required
