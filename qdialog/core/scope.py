@@ -102,6 +102,29 @@ class Scope:
             | Q(cluster__municipalities__in=self.coordinated_municipalities))
         return Wave.objects.filter(Q(pk__in=self.waves().values("pk")) | covering).distinct()
 
+    def _member_clusters(self) -> QuerySet:
+        """Clusters of the municipalities in which the person coordinates or takes part."""
+        own = self.coordinated_municipalities | self.participant_municipalities
+        return Municipality.objects.filter(pk__in=own, cluster__isnull=False).values("cluster_id")
+
+    def process_clusters(self) -> QuerySet[Cluster]:
+        """Clusters whose common processes the person may follow: those they see as a whole,
+        and those their municipality belongs to."""
+        return Cluster.objects.filter(
+            Q(programme_id__in=self.institute_programmes) | Q(pk__in=self.coordinated_clusters)
+            | Q(pk__in=self._member_clusters()))
+
+    def processes(self):
+        """Quality development processes of visible municipalities and clusters (events inside
+        are further restricted by the rule processes.view_event)."""
+        from qdialog.processes.models import Process
+
+        return Process.objects.filter(
+            self._municipality_q("municipality__")
+            | Q(cluster__programme_id__in=self.institute_programmes)
+            | Q(cluster_id__in=self.coordinated_clusters)
+            | Q(cluster_id__in=self._member_clusters()))
+
     def instruments(self):
         """Instruments the person may see: the programme's own, and their municipalities'."""
         from qdialog.surveys.models import Instrument
@@ -135,6 +158,17 @@ class Scope:
     def sees_cluster(self, cluster: Cluster) -> bool:
         return (cluster.programme_id in self.institute_programmes
                 or cluster.pk in self.coordinated_clusters)
+
+    def manages_cluster(self, cluster: Cluster) -> bool:
+        """Runs the cluster's common work: its coordinators and the programme's institute."""
+        return self.sees_cluster(cluster)
+
+    def member_of_cluster(self, cluster: Cluster, coordinators_only: bool = False) -> bool:
+        """Has a municipal role in one of the cluster's municipalities."""
+        own = self.coordinated_municipalities
+        if not coordinators_only:
+            own = own | self.participant_municipalities
+        return bool(own) and cluster.municipalities.filter(pk__in=own).exists()
 
 
 ANONYMOUS = Scope()

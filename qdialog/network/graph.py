@@ -52,8 +52,9 @@ def indicators(municipality) -> Indicators:
     central = sorted(((by_pk[n], degree.get(n, 0), between.get(n, 0)) for n in graph.nodes
                       if graph.degree(n) > 0), key=lambda r: (-r[2], -r[1]))[:5]
     present = {o.professional_system for o in organisations}
+    # invitations to the municipality's own events and to its cluster's common events
     invited = set(Invitation.objects.filter(
-        event__process__municipality=municipality).values_list("organisation_id", flat=True))
+        organisation__municipality=municipality).values_list("organisation_id", flat=True))
     return Indicators(
         organisations=len(organisations), relations=len(relations),
         density=nx.density(graph) if len(graph) > 1 else 0.0, central=central,

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from qdialog.tenancy.models import Organisation
+
 from .models import (
     AgendaItem,
     Decision,
@@ -55,6 +57,43 @@ def load(programme, institute, coordinator) -> None:
         GroupMember.objects.bulk_create(
             GroupMember(group=steering, organisation=org, role="")
             for org in municipality.organisations.all()[:5])
+    for cluster in programme.clusters.all()[:3]:
+        _cluster_process(cluster, institute, today)
+
+
+def _cluster_process(cluster, institute, today) -> None:
+    """A cluster's common work: a network conference of all its municipalities, past, and a
+    Fachtag to come."""
+    process = process_create(actor=None, cluster=cluster, fields={
+        "title": f"Gemeinsam im {cluster}", "institute": institute,
+        "interests": "Voneinander lernen: Modell- und Partnerkommunen tauschen Erfahrungen aus.",
+        "started_on": today - dt.timedelta(days=250)})
+    process.phases.filter(kind__in=[PhaseKind.COMMISSION, PhaseKind.KICK_OFF]).update(
+        status=PhaseStatus.DONE)
+    process.phases.filter(kind=PhaseKind.WORKSHOPS).update(status=PhaseStatus.ACTIVE)
+    organisations = list(Organisation.objects.filter(
+        municipality__cluster=cluster, professional_system__in=["youth_office", "health",
+                                                                  "school", "police"]))
+    for offset, kind, title in [(-40, "network_conference", "Clusterkonferenz Kinderschutz"),
+                                (80, "fachtag", "Fachtag: Aus Fehlern lernen")]:
+        start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=offset),
+                                                        dt.time(10, 0)))
+        event = Event.objects.create(process=process, kind=kind, title=title,
+                                     starts_at=start, ends_at=start + dt.timedelta(hours=5),
+                                     place="Tagungshaus, Raum 1")
+        AgendaItem.objects.create(event=event, time=dt.time(10, 0),
+                                  topic="Stand der Qualitätsentwicklung in den Kommunen",
+                                  lead="Clusterkoordination")
+        past = offset < 0
+        Invitation.objects.bulk_create(
+            Invitation(event=event, organisation=org, registered=True,
+                       attended=past and index % 3 != 2, participants=1 if past else 0)
+            for index, org in enumerate(organisations))
+        if past:
+            event.minutes = "Die Kommunen haben ihre Schwerpunkte vorgestellt."
+            event.save(update_fields=["minutes"])
+            Decision.objects.create(event=event, text="Ein gemeinsamer Fachtag zum Lernen "
+                                    "aus Fehlern wird vorbereitet.")
 
 
 

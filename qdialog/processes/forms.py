@@ -1,10 +1,9 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
-from qdialog.tenancy.models import Membership, ProfessionalSystem
+from qdialog.tenancy.models import ProfessionalSystem
 
 from .models import AgendaItem, Event, EventFile, Group, Phase, Process
 
@@ -21,13 +20,13 @@ class ProcessForm(forms.ModelForm):
         widgets = {"started_on": DateInput(), "interests": forms.Textarea(attrs={"rows": 4}),
                    "special_features": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, municipality=None, cluster=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.municipality = municipality
-        self.fields["institute"].queryset = municipality.programme.organisations.filter(
+        if municipality is not None or cluster is not None:
+            self.instance.municipality, self.instance.cluster = municipality, cluster
+        self.fields["institute"].queryset = self.instance.programme.organisations.filter(
             professional_system=ProfessionalSystem.INSTITUTE)
-        people = Membership.objects.filter(municipality=municipality).values("user")
-        self.fields["lead"].queryset = get_user_model().objects.filter(pk__in=people)
+        self.fields["lead"].queryset = self.instance.people()
         self.fields["dimensions_text"].initial = "\n".join(self.instance.dimensions or [])
 
     def clean_dimensions_text(self):
@@ -66,11 +65,14 @@ class MemberForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
     role = forms.CharField(label=_("Role in the group"), max_length=100, required=False)
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = municipality.organisations.all()
-        people = Membership.objects.filter(municipality=municipality).values("user")
-        self.fields["person"].queryset = get_user_model().objects.filter(pk__in=people)
+        self.fields["organisation"].queryset = process.organisations().select_related(
+            "municipality").order_by("municipality__name", "name")
+        if process.is_cluster_process:
+            self.fields["organisation"].label_from_instance = (
+                lambda o: f"{o.name} ({o.municipality})")
+        self.fields["person"].queryset = process.people()
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -121,14 +123,18 @@ class InviteOrganisationsForm(forms.Form):
         label=_("People"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Contact people of the network; their organisation is invited with them."))
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, process, **kwargs):
         from qdialog.network.models import ContactPerson
 
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = municipality.organisations.order_by(
-            "professional_system", "name")
+        organisations = process.organisations()
+        self.fields["organisations"].queryset = organisations.select_related(
+            "municipality").order_by("municipality__name", "professional_system", "name")
+        if process.is_cluster_process:
+            self.fields["organisations"].label_from_instance = (
+                lambda o: f"{o.name} ({o.municipality})")
         self.fields["contacts"].queryset = ContactPerson.objects.filter(
-            organisation__municipality=municipality).select_related("organisation")
+            organisation__in=organisations).select_related("organisation")
         if not self.fields["contacts"].queryset.exists():
             del self.fields["contacts"]
 

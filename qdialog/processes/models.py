@@ -1,4 +1,5 @@
-"""A municipality's quality development process: phases after the dialogic model, and groups."""
+"""A quality development process — of a municipality, or of a whole cluster — with phases after
+the dialogic model, and groups."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,7 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qdialog.tenancy.models import Municipality, Organisation
+from qdialog.tenancy.models import Cluster, Municipality, Organisation
 
 
 class PhaseKind(models.TextChoices):
@@ -35,8 +36,14 @@ class ProcessStatus(models.TextChoices):
 
 
 class Process(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
-                                     related_name="processes", verbose_name=_("municipality"))
+    """Belongs to exactly one municipality, or to a cluster (then its municipalities' actors take
+    part together, e.g. in cluster network conferences and a shared Fachtag)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="processes",
+                                     verbose_name=_("municipality"))
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="processes", verbose_name=_("cluster"))
     title = models.CharField(_("title"), max_length=200)
     institute = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True,
                                   blank=True, related_name="+",
@@ -60,14 +67,53 @@ class Process(models.Model):
         verbose_name = _("quality development process")
         verbose_name_plural = _("quality development processes")
         ordering = ["-started_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=False, cluster__isnull=True)
+                | models.Q(municipality__isnull=True, cluster__isnull=False),
+                name="process_of_municipality_or_cluster"),
+        ]
 
     def __str__(self):
         return self.title
 
     @property
+    def owner(self):
+        """The municipality or the cluster whose process this is."""
+        return self.municipality or self.cluster
+
+    @property
+    def programme(self):
+        return self.owner.programme
+
+    @property
+    def is_cluster_process(self) -> bool:
+        return self.cluster_id is not None
+
+    def organisations(self):
+        """The organisations that can take part: the municipality's, or those of all the
+        cluster's municipalities."""
+        if self.cluster_id:
+            return Organisation.objects.filter(municipality__cluster_id=self.cluster_id)
+        return Organisation.objects.filter(municipality_id=self.municipality_id)
+
+    def people(self):
+        """People with a role where the process runs, for lead and group seats."""
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        from qdialog.tenancy.models import Membership
+
+        if self.cluster_id:
+            where = Q(municipality__cluster_id=self.cluster_id) | Q(cluster_id=self.cluster_id)
+        else:
+            where = Q(municipality_id=self.municipality_id)
+        return get_user_model().objects.filter(
+            pk__in=Membership.objects.filter(where).values("user"))
+
+    @property
     def audit_scope(self):
-        return {"programme_id": self.municipality.programme_id,
-                "municipality_id": self.municipality_id}
+        return {"programme_id": self.programme.pk, "municipality_id": self.municipality_id}
 
     @property
     def current_phase(self):

@@ -22,11 +22,11 @@ class Profile:
     results_local: list[str]
     results_planned: list[str]
     cluster_processes: list = field(default_factory=list)  # (current phase, municipalities)
+    municipalities: list = field(default_factory=list)  # of a cluster's process
     created: object = None
 
 
 def build(process: Process) -> Profile:
-    municipality = process.municipality
     taking_part = set(Invitation.objects.filter(event__process=process, attended=True)
                       .values_list("organisation_id", flat=True))
     taking_part |= set(GroupMember.objects.filter(group__process=process)
@@ -42,8 +42,10 @@ def build(process: Process) -> Profile:
                for e in Event.objects.filter(process=process, starts_at__gte=now)]
     planned += [f"{p.title}" for p in process.phases.filter(status="planned")[:3]]
     cluster = Counter()
-    if municipality.cluster_id:
-        for other in Process.objects.filter(municipality__cluster_id=municipality.cluster_id) \
+    cluster_id = process.cluster_id or (process.municipality.cluster_id)
+    if cluster_id:
+        # the municipalities' own processes in the cluster, by their current phase
+        for other in Process.objects.filter(municipality__cluster_id=cluster_id) \
                 .exclude(pk=process.pk).prefetch_related("phases"):
             phase = other.current_phase
             cluster[str(phase) if phase else "–"] += 1
@@ -57,4 +59,6 @@ def build(process: Process) -> Profile:
         results_local=list(Decision.objects.filter(event__process=process)
                            .values_list("text", flat=True)),
         results_planned=planned, cluster_processes=sorted(cluster.items()),
+        municipalities=([str(m) for m in process.cluster.municipalities.all()]
+                        if process.cluster_id else []),
         created=timezone.localdate())

@@ -22,10 +22,13 @@ from .models import (
 
 
 @transaction.atomic
-def process_create(*, actor, municipality, fields: dict) -> Process:
-    """A process with the dialogic phase model as its (editable) phases."""
-    process = instance_create(actor=actor, instance=Process(municipality=municipality,
-                                                            **fields))
+def process_create(*, actor, fields: dict, municipality=None, cluster=None) -> Process:
+    """A process of a municipality or of a cluster, with the dialogic phase model as its
+    (editable) phases."""
+    if (municipality is None) == (cluster is None):
+        raise ValueError("a process belongs to a municipality or to a cluster")
+    process = instance_create(actor=actor, instance=Process(
+        municipality=municipality, cluster=cluster, **fields))
     Phase.objects.bulk_create(Phase(process=process, position=i, kind=kind, title=kind.label)
                               for i, kind in enumerate(DEFAULT_PHASES))
     return process
@@ -61,8 +64,8 @@ def group_save(*, actor, process: Process, fields: dict, group: Group | None = N
 
 @transaction.atomic
 def group_member_add(*, actor, group: Group, organisation, person=None, role="") -> GroupMember:
-    if organisation.municipality_id != group.process.municipality_id:
-        raise ValidationError(_("The organisation belongs to another municipality."))
+    if not group.process.organisations().filter(pk=organisation.pk).exists():
+        raise ValidationError(_("The organisation does not take part in this process."))
     if GroupMember.objects.filter(group=group, organisation=organisation,
                                   person=person).exists():
         raise ValidationError(_("This organisation (and person) is already in the group."))
@@ -94,16 +97,18 @@ def agenda_add(*, actor, event: Event, fields: dict) -> AgendaItem:
 
 @transaction.atomic
 def invite(*, actor, event: Event, organisations, contacts=()) -> int:
-    """Invite organisations and business contacts of the municipality; a contact's organisation
-    is invited with them. Already invited ones are left as they are."""
-    municipality_id = event.process.municipality_id
+    """Invite organisations and business contacts of the municipality (or of the cluster's
+    municipalities); a contact's organisation is invited with them. Already invited ones are
+    left as they are."""
     contacts = list(contacts)
     wanted = {o.pk: o for o in organisations} | {c.organisation_id: c.organisation
                                                  for c in contacts}
     known = set(event.invitations.values_list("organisation_id", flat=True))
     new = [o for pk, o in wanted.items() if pk not in known]
-    if any(o.municipality_id != municipality_id for o in wanted.values()):
-        raise ValidationError(_("The organisation belongs to another municipality."))
+    allowed = set(event.process.organisations().filter(pk__in=list(wanted)).values_list(
+        "pk", flat=True))
+    if set(wanted) - allowed:
+        raise ValidationError(_("The organisation does not take part in this process."))
     Invitation.objects.bulk_create(Invitation(event=event, organisation=o) for o in new)
     by_organisation = {i.organisation_id: i for i in event.invitations.all()}
     for contact in contacts:
@@ -139,13 +144,13 @@ def decision_add(*, actor, event: Event, text: str) -> Decision:
 
 def coverage(event: Event) -> dict:
     """Which professional systems took part, which were invited but absent, which are missing
-    from the municipality's network altogether."""
+    from the network (of the municipality, or of the cluster's municipalities) altogether."""
     from qdialog.tenancy.selectors import NETWORK_SYSTEMS
 
     invitations = list(event.invitations.select_related("organisation"))
     present = {i.organisation.professional_system for i in invitations if i.attended}
     invited = {i.organisation.professional_system for i in invitations}
-    in_network = set(event.process.municipality.organisations.values_list(
+    in_network = set(event.process.organisations().values_list(
         "professional_system", flat=True))
     return {
         "present": [s for s in NETWORK_SYSTEMS if s in present],
@@ -158,8 +163,12 @@ def coverage(event: Event) -> dict:
 FEED_SALT = "qdialog.calendar-feed"
 
 
-def feed_token(user, municipality) -> str:
-    """The personal, signed token of a calendar subscription (checked again on each request)."""
+def feed_token(user, owner) -> str:
+    """The personal, signed token of a calendar subscription of a municipality's or a cluster's
+    events (checked again on each request)."""
     from django.core import signing
 
-    return signing.dumps({"u": user.pk, "m": municipality.pk}, salt=FEED_SALT)
+    from qdialog.tenancy.models import Cluster
+
+    key = "c" if isinstance(owner, Cluster) else "m"
+    return signing.dumps({"u": user.pk, key: owner.pk}, salt=FEED_SALT)

@@ -1,5 +1,7 @@
-"""Pages of a municipality's quality development process. Thin: scope, rule, service, render."""
+"""Pages of a quality development process (of a municipality or a cluster). Thin: scope, rule,
+service, render."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,13 +26,24 @@ def _municipality(request, pk, manage=False):
     return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
 
 
+def _cluster(request, pk, manage=False):
+    qs = request.scope.clusters() if manage else request.scope.process_clusters()
+    return get_in_scope(qs.select_related("programme"), pk=pk)
+
+
 def _process(request, pk, manage=False):
-    process = get_in_scope(Process.objects.filter(
-        municipality__in=request.scope.municipalities()).select_related(
-        "municipality__programme", "municipality__cluster", "institute", "lead"), pk=pk)
+    process = get_in_scope(request.scope.processes().select_related(
+        "municipality__programme", "municipality__cluster", "cluster__programme", "institute",
+        "lead"), pk=pk)
     require_rule("processes.manage_process" if manage else "processes.view_process",
                  request.user, process)
     return process
+
+
+def where(process):
+    """Template context naming where a process runs (breadcrumbs, navigation)."""
+    return {"process": process, "municipality": process.municipality,
+            "cluster": process.cluster}
 
 
 def _form(request, context, form):
@@ -40,12 +53,32 @@ def _form(request, context, form):
 
 @login_required
 def process_list(request, pk):
+    """A municipality's processes, and those of its cluster it takes part in."""
     municipality = _municipality(request, pk)
     feed_url = request.build_absolute_uri(
         reverse("processes:feed", args=[services.feed_token(request.user, municipality)]))
+    cluster_processes = (Process.objects.filter(cluster_id=municipality.cluster_id)
+                         .prefetch_related("phases") if municipality.cluster_id else [])
     return render(request, "processes/process_list.html", {
         "municipality": municipality, "feed_url": feed_url,
-        "processes": municipality.processes.prefetch_related("phases")})
+        "can_create": rules.test_rule("tenancy.manage_municipality", request.user,
+                                      municipality),
+        "create_url": reverse("processes:create", args=[municipality.pk]),
+        "processes": municipality.processes.prefetch_related("phases"),
+        "cluster_processes": cluster_processes})
+
+
+@login_required
+def cluster_process_list(request, pk):
+    """The common processes of a cluster (e.g. its network conferences and Fachtage)."""
+    cluster = _cluster(request, pk)
+    feed_url = request.build_absolute_uri(
+        reverse("processes:feed", args=[services.feed_token(request.user, cluster)]))
+    return render(request, "processes/process_list.html", {
+        "cluster": cluster, "feed_url": feed_url,
+        "can_create": request.scope.manages_cluster(cluster),
+        "create_url": reverse("processes:cluster_create", args=[cluster.pk]),
+        "processes": cluster.processes.prefetch_related("phases")})
 
 
 @login_required
@@ -58,16 +91,36 @@ def process_create(request, pk):
         messages.success(request, _("The process was created with the phases of the "
                                     "dialogic model; adapt them as you need."))
         return redirect("processes:detail", pk=process.pk)
-    return _form(request, {"municipality": municipality, "title": _("New process")}, form)
+    return _form(request, {"municipality": municipality, "title": _("New process"),
+                           "cancel_url": reverse("processes:list", args=[pk])}, form)
+
+
+@login_required
+def cluster_process_create(request, pk):
+    cluster = _cluster(request, pk, manage=True)
+    form = ProcessForm(request.POST or None, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        process = services.process_create(actor=request.user, cluster=cluster,
+                                          fields=form.process_fields())
+        messages.success(request, _("The process was created with the phases of the "
+                                    "dialogic model; adapt them as you need."))
+        return redirect("processes:detail", pk=process.pk)
+    return _form(request, {"cluster": cluster, "title": _("New process of the cluster"),
+                           "cancel_url": reverse("processes:cluster_list", args=[pk])}, form)
 
 
 def timeline(process):
-    """Phases and the municipality's survey waves in date order (undated phases last)."""
+    """Phases, events and the survey waves of the municipality (or the cluster's common waves)
+    in date order (undated phases last)."""
     from qdialog.surveys.models import Wave
 
     entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p}
                for p in process.phases.all()]
-    waves = Wave.objects.filter(municipality=process.municipality).select_related("instrument")
+    if process.is_cluster_process:
+        waves = Wave.objects.filter(cluster_id=process.cluster_id, municipality__isnull=True)
+    else:
+        waves = Wave.objects.filter(municipality_id=process.municipality_id)
+    waves = waves.select_related("instrument")
     entries += [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
                 for w in waves]
     entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
@@ -80,8 +133,7 @@ def timeline(process):
 def process_detail(request, pk):
     process = _process(request, pk)
     return render(request, "processes/process_detail.html", {
-        "process": process, "municipality": process.municipality,
-        "phases": process.phases.all(), "timeline": timeline(process),
+        **where(process), "phases": process.phases.all(), "timeline": timeline(process),
         "events": process.events.all(),
         "groups": process.groups.prefetch_related("members__organisation", "members__person")})
 
@@ -89,15 +141,13 @@ def process_detail(request, pk):
 @login_required
 def process_edit(request, pk):
     process = _process(request, pk, manage=True)
-    form = ProcessForm(request.POST or None, instance=process,
-                       municipality=process.municipality)
+    form = ProcessForm(request.POST or None, instance=process)
     if request.method == "POST" and form.is_valid():
         fields = form.process_fields(changed_only=True)
         process.refresh_from_db()
         services.process_update(actor=request.user, process=process, fields=fields)
         return redirect("processes:detail", pk=pk)
-    return _form(request, {"municipality": process.municipality, "process": process,
-                           "title": _("Edit process")}, form)
+    return _form(request, {**where(process), "title": _("Edit process")}, form)
 
 
 @login_required
@@ -109,7 +159,7 @@ def phase_form(request, pk, phase_pk=None):
         fields = form_changes(form) if phase else dict(form.cleaned_data)
         services.phase_save(actor=request.user, process=process, fields=fields, phase=phase)
         return redirect("processes:detail", pk=pk)
-    return _form(request, {"municipality": process.municipality, "process": process,
+    return _form(request, {**where(process),
                            "title": _("Edit phase") if phase else _("New phase")}, form)
 
 
@@ -128,14 +178,14 @@ def group_form(request, pk, group_pk=None):
     process = _process(request, pk, manage=True)
     group = get_in_scope(process.groups.all(), pk=group_pk) if group_pk else None
     form = GroupForm(request.POST or None, instance=group)
-    member_form = MemberForm(municipality=process.municipality)
+    member_form = MemberForm(process=process)
     if request.method == "POST" and form.is_valid():
         fields = form_changes(form) if group else dict(form.cleaned_data)
         group = services.group_save(actor=request.user, process=process, fields=fields,
                                     group=group)
         return redirect("processes:group_edit", pk=pk, group_pk=group.pk)
     return render(request, "processes/group_form.html", {
-        "municipality": process.municipality, "process": process, "group": group,
+        **where(process), "group": group,
         "form": form, "member_form": member_form,
         "title": _("Edit group") if group else _("New group")},
         status=INVALID if form.is_bound and form.errors else 200)
@@ -146,7 +196,7 @@ def group_form(request, pk, group_pk=None):
 def member_add(request, pk, group_pk):
     process = _process(request, pk, manage=True)
     group = get_in_scope(process.groups.all(), pk=group_pk)
-    member_form = MemberForm(request.POST, municipality=process.municipality)
+    member_form = MemberForm(request.POST, process=process)
     if member_form.is_valid():
         try:
             services.group_member_add(actor=request.user, group=group,
@@ -158,7 +208,7 @@ def member_add(request, pk, group_pk):
         else:
             return redirect(reverse("processes:group_edit", args=[pk, group_pk]) + "#members")
     return render(request, "processes/group_form.html", {
-        "municipality": process.municipality, "process": process, "group": group,
+        **where(process), "group": group,
         "form": GroupForm(instance=group), "member_form": member_form,
         "title": _("Edit group")}, status=INVALID)
 
@@ -192,8 +242,8 @@ def profile(request, pk, fmt="html"):
         html = render_to_string("processes/profile_pdf.html", {"p": data})
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = (
-            f'attachment; filename="profil-{slugify(process.municipality.name)}.pdf"')
+            f'attachment; filename="profil-{slugify(str(process.owner))}.pdf"')
         log_action(actor=request.user, action="export", obj=process, summary="profile as PDF")
         return response
     return render(request, "processes/profile.html", {
-        "p": data, "process": process, "municipality": process.municipality})
+        "p": data, **where(process)})

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
 from qdialog.core.scope import get_in_scope, scope_for
-from qdialog.tenancy.models import Municipality
+from qdialog.tenancy.models import Cluster, Municipality
 
 from . import services
 from .forms import (
@@ -30,13 +31,14 @@ from .forms import (
     MinutesForm,
 )
 from .models import Event
-from .views import INVALID, _process
+from .views import INVALID, _process, where
 
 
 def _event(request, pk, manage=False):
     event = get_in_scope(Event.objects.filter(
-        process__municipality__in=request.scope.municipalities()).select_related(
-        "process__municipality__programme", "process__municipality__cluster"), pk=pk)
+        process__in=request.scope.processes()).select_related(
+        "process__municipality__programme", "process__municipality__cluster",
+        "process__cluster__programme"), pk=pk)
     require_rule("processes.manage_process" if manage else "processes.view_event",
                  request.user, event.process if manage else event)
     return event
@@ -45,13 +47,12 @@ def _event(request, pk, manage=False):
 def _detail(request, event, status=200, **forms):
     process = event.process
     context = {
-        "event": event, "process": process, "municipality": process.municipality,
-        "agenda": event.agenda.all(),
-        "invitations": event.invitations.select_related("organisation").prefetch_related(
-            "contacts"),
+        "event": event, **where(process), "agenda": event.agenda.all(),
+        "invitations": event.invitations.select_related(
+            "organisation__municipality").prefetch_related("contacts"),
         "decisions": event.decisions.all(), "coverage": services.coverage(event),
         "agenda_form": AgendaItemForm(),
-        "invite_form": InviteOrganisationsForm(municipality=process.municipality),
+        "invite_form": InviteOrganisationsForm(process=process),
         "decision_form": DecisionForm(), "file_form": EventFileForm(),
         "files": event.files.all(), **forms}
     return render(request, "processes/event_detail.html", context, status=status)
@@ -71,7 +72,7 @@ def event_form(request, pk=None, event_pk=None):
                                     event=event)
         return redirect("processes:event", pk=event.pk)
     return render(request, "processes/form.html", {
-        "municipality": process.municipality, "process": process, "form": form,
+        **where(process), "form": form,
         "title": _("Edit event") if event else _("New event")},
         status=INVALID if form.is_bound and form.errors else 200)
 
@@ -96,7 +97,7 @@ def agenda_add(request, pk):
 @require_POST
 def invite(request, pk):
     event = _event(request, pk, manage=True)
-    form = InviteOrganisationsForm(request.POST, municipality=event.process.municipality)
+    form = InviteOrganisationsForm(request.POST, process=event.process)
     if not form.is_valid():
         return _detail(request, event, status=INVALID, invite_form=form)
     count = services.invite(actor=request.user, event=event,
@@ -137,7 +138,7 @@ def minutes(request, pk):
                             event=event)
         return redirect(reverse("processes:event", args=[pk]) + "#minutes")
     return render(request, "processes/form.html", {
-        "municipality": event.process.municipality, "process": event.process, "form": form,
+        **where(event.process), "form": form,
         "title": _("Minutes")}, status=INVALID if form.is_bound and form.errors else 200)
 
 
@@ -158,7 +159,7 @@ def attendance_list(request, pk):
     event = _event(request, pk, manage=True)
     return render(request, "processes/attendance_list.html", {
         "event": event,
-        "invitations": event.invitations.select_related("organisation").prefetch_related(
+        "invitations": event.invitations.select_related("organisation__municipality").prefetch_related(
             "contacts")})
 
 
@@ -233,22 +234,41 @@ def _calendar(events, name):
     return calendar
 
 
-def feed(request, token):
-    """A calendar subscription of a municipality's events for calendar apps (no session).
+def _feed_events(user, data):
+    """(owner, events) of a feed token's municipality or cluster, or None when the person may
+    no longer see it. A municipality's feed includes its cluster's common events."""
+    scope = scope_for(user)
+    if "c" in data:
+        cluster = Cluster.objects.filter(pk=data["c"]).first()
+        if cluster is None or not (scope.sees_cluster(cluster)
+                                   or scope.member_of_cluster(cluster)):
+            return None
+        return cluster, Event.objects.filter(process__cluster=cluster)
+    municipality = Municipality.objects.filter(pk=data.get("m")).first()
+    if municipality is None or not scope.sees_municipality(municipality):
+        return None
+    condition = Q(process__municipality=municipality)
+    if municipality.cluster_id:
+        condition |= Q(process__cluster_id=municipality.cluster_id)
+    return municipality, Event.objects.filter(condition)
 
-    The signed token names the person and the municipality; access is checked against the
-    person's current roles on every request, so a removed role ends the subscription."""
+
+def feed(request, token):
+    """A calendar subscription of a municipality's or a cluster's events for calendar apps (no
+    session).
+
+    The signed token names the person and the municipality or cluster; access is checked against
+    the person's current roles on every request, so a removed role ends the subscription."""
     try:
         data = signing.loads(token, salt=services.FEED_SALT)
     except signing.BadSignature:
         raise Http404 from None
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    municipality = Municipality.objects.filter(pk=data.get("m")).first()
-    if user is None or municipality is None or not scope_for(user).sees_municipality(
-            municipality):
+    found = _feed_events(user, data) if user is not None else None
+    if found is None:
         raise Http404
-    events = [e for e in Event.objects.filter(process__municipality=municipality)
-              .select_related("process__municipality") if rules.test_rule(
-                  "processes.view_event", user, e)]
-    calendar = _calendar(events, f"qdialog – {municipality}")
+    owner, events = found
+    events = [e for e in events.select_related("process__municipality", "process__cluster")
+              if rules.test_rule("processes.view_event", user, e)]
+    calendar = _calendar(events, f"qdialog – {owner}")
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

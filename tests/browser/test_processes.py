@@ -84,3 +84,31 @@ def test_network_page(page, live_server, axe_check, shot):
     page.get_by_text("Beziehung erfassen").click()
     axe_check(page, "network")
     shot(page, "17-network")
+
+
+def test_cluster_conference(page, live_server, axe_check, shot):
+    """A cluster coordinator runs the cluster's common process and invites organisations of
+    several municipalities to a network conference."""
+    world = build_world()
+    base = live_server.url
+    log_in(page, base, "carol@example.org")
+    page.goto(f"{base}/p/alpha/clusters/{world.a1.number}/")
+    page.get_by_role("link", name="Gemeinsame Qualitätsentwicklung des Clusters").click()
+    axe_check(page, "cluster processes")
+    page.get_by_role("link", name="Neuer Prozess des Clusters").click()
+    page.get_by_label("Titel").fill("Gemeinsam im Cluster")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gemeinsam im Cluster")
+    page.get_by_role("link", name="Neue Veranstaltung").click()
+    page.get_by_label("Art").select_option("network_conference")
+    page.get_by_label("Titel").fill("Clusterkonferenz")
+    page.get_by_label("beginnt").fill("2027-02-10T10:00")
+    page.get_by_label("endet").fill("2027-02-10T15:00")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Organisationen und Personen einladen").click()
+    page.get_by_label(f"Jugendamt {world.m1.name} ({world.m1.name})").check()
+    page.get_by_label(f"Jugendamt {world.m2.name} ({world.m2.name})").check()
+    page.get_by_role("button", name="Einladen", exact=True).click()
+    expect(page.get_by_text("2 Organisationen wurden eingeladen.")).to_be_visible()
+    axe_check(page, "cluster event")
+    shot(page, "18-cluster-event")

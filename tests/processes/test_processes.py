@@ -60,10 +60,12 @@ def test_access(client_for, world, process, role, name, url, expected):
 
 def test_every_process_url_has_an_access_case():
     from qdialog.processes.urls import urlpatterns
+    from tests.processes.test_cluster_processes import CASES as CLUSTER_CASES
     from tests.processes.test_events import CASES as EVENT_CASES
     from tests.processes.test_events import POST_ONLY as EVENT_POST_ONLY
 
     covered = {c[0] for c in CASES} | POST_ONLY | {c[0] for c in EVENT_CASES} | EVENT_POST_ONLY
+    covered |= {c[0] for c in CLUSTER_CASES}
     assert {p.name for p in urlpatterns} - covered == set()
 
 
