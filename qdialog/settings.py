@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qdialog.api",
     "qdialog.processes",
     "qdialog.network",
+    "qdialog.incidents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -258,5 +259,8 @@ QDIALOG_SITE_NAME = env.str("QDIALOG_SITE_NAME", default="qdialog")
 QDIALOG_BASE_URL = env.str("QDIALOG_BASE_URL", default="http://127.0.0.1:8000")
 #: submissions a minute through one open group code from one address
 QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)
+#: anonymous incident reports an hour from one address to one reporting system (follow-up
+#: code attempts: three times as many)
+QDIALOG_REPORT_RATE = env.int("QDIALOG_REPORT_RATE", default=10)
 #: processes that build the reports of a ZIP bundle at once (at most the number of cores)
 QDIALOG_REPORT_PROCESSES = env.int("QDIALOG_REPORT_PROCESSES", default=4)

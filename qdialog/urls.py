@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("qdialog.reports.urls")),
     path("", include("qdialog.processes.urls")),
     path("", include("qdialog.network.urls")),
+    path("", include("qdialog.incidents.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

@@ -181,6 +181,9 @@ def _demo_load() -> Programme:
     network_demo.load(programme)
 
     process_demo.load(programme, institute, coordinator)
+    from qdialog.incidents import demo as incident_demo
+
+    incident_demo.load(programme, coordinator)
     return programme
 
 

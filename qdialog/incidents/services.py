@@ -1,0 +1,153 @@
+"""Writes for reporting systems and reports. The reporter's texts never go into the audit log:
+entries name the fields that changed, not their content."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qdialog.core.audit import instance_create, log_action
+
+from .models import TEXT_FIELDS, IncidentReport, ReportingSystem, ReportStatus
+
+CODE_SALT = "qdialog.incident-followup"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+FORM_MAX_AGE = 14 * 24 * 3600  # a form left open for two weeks can still be sent
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(c for c in (code or "").upper() if c.isalnum())
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def form_code() -> str:
+    """The follow-up code of a report not yet sent, signed for the form's hidden field. The same
+    code sent twice (a retried post) finds the report stored the first time."""
+    return signing.dumps(_new_code(), salt=CODE_SALT, compress=False)
+
+
+def read_form_code(signed: str) -> str:
+    try:
+        return signing.loads(signed, salt=CODE_SALT, max_age=FORM_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationError(_("This form has expired. Please copy your texts, reload the "
+                                "page and send the report again.")) from None
+
+
+def find_by_code(system: ReportingSystem, code: str) -> IncidentReport | None:
+    return IncidentReport.objects.filter(system=system, code_hash=code_hash(code)).first()
+
+
+def submit(*, system: ReportingSystem, fields: dict, code: str) -> tuple[IncidentReport, bool]:
+    """Store a report exactly once per follow-up code: (report, created)."""
+    existing = find_by_code(system, code)
+    if existing is not None:
+        return existing, False
+    report = IncidentReport(system=system, received_on=timezone.localdate(),
+                            code_hash=code_hash(code), **fields)
+    report.original = report.texts()
+    report.full_clean(exclude=["code_hash"])
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the same post, a moment earlier, in another worker
+        return IncidentReport.objects.get(code_hash=code_hash(code)), False
+    log_action(actor=None, action="create", obj=report, summary="anonymous report received")
+    return report, True
+
+
+@transaction.atomic
+def system_create(*, actor, programme, municipality=None) -> ReportingSystem:
+    system = instance_create(actor=actor, instance=ReportingSystem(
+        programme=programme, municipality=municipality))
+    if actor is not None and actor.is_authenticated:
+        system.reviewers.add(actor)
+    return system
+
+
+@transaction.atomic
+def system_update(*, actor, system: ReportingSystem, fields: dict, reviewers=None) -> None:
+    changed = [name for name, value in fields.items() if getattr(system, name) != value]
+    for name, value in fields.items():
+        setattr(system, name, value)
+    system.save()
+    if reviewers is not None:
+        before = set(system.reviewers.values_list("pk", flat=True))
+        after = {u.pk for u in reviewers}
+        if before != after:
+            system.reviewers.set(reviewers)
+            changed.append("reviewers")
+    if changed:
+        log_action(actor=actor, action="update", obj=system, summary=", ".join(changed))
+
+
+@transaction.atomic
+def triage_save(*, actor, report: IncidentReport, fields: dict) -> list[str]:
+    """Edit out identifying details (only before the check ends), categorise, comment."""
+    if report.is_checked:
+        fields = {k: v for k, v in fields.items() if k not in TEXT_FIELDS}
+    changed = [name for name, value in fields.items() if getattr(report, name) != value]
+    for name in changed:
+        setattr(report, name, fields[name])
+    if "expert_comment" in changed and report.expert_comment and not report.answered_on:
+        report.answered_on = timezone.localdate()
+    if changed:
+        report.full_clean(exclude=["code_hash"])
+        report.save()
+        log_action(actor=actor, action="update", obj=report,
+                   summary="edited: " + ", ".join(changed))  # names only, never the texts
+    return changed
+
+
+@transaction.atomic
+def finish_check(*, actor, report: IncidentReport) -> None:
+    """The anonymity check is done: the reporter's original wording is deleted."""
+    if report.status != ReportStatus.RECEIVED:
+        raise ValidationError(_("This report has already been checked."))
+    if not report.category:
+        raise ValidationError(_("Choose a category before you finish the check."))
+    report.status, report.original = ReportStatus.CHECKED, {}
+    report.save(update_fields=["status", "original"])
+    log_action(actor=actor, action="update", obj=report,
+               summary="anonymity checked; original wording deleted")
+
+
+@transaction.atomic
+def close(*, actor, report: IncidentReport) -> None:
+    report.status, report.original, report.featured = ReportStatus.CLOSED, {}, False
+    report.save(update_fields=["status", "original", "featured"])
+    log_action(actor=actor, action="update", obj=report, summary="closed without publication")
+
+
+@transaction.atomic
+def publish(*, actor, report: IncidentReport, title: str, text: str, featured: bool) -> None:
+    if report.status not in (ReportStatus.CHECKED, ReportStatus.PUBLISHED):
+        raise ValidationError(_("Check the report for anonymity before you publish it."))
+    if not report.consent_to_publish:
+        raise ValidationError(_("The reporter did not agree to publication."))
+    if not report.expert_comment:
+        raise ValidationError(_("Write the expert comment before you publish the report."))
+    if featured:
+        IncidentReport.objects.filter(system=report.system, featured=True).exclude(
+            pk=report.pk).update(featured=False)
+    report.publication_title, report.publication_text = title.strip(), text.strip()
+    report.featured = featured
+    report.status = ReportStatus.PUBLISHED
+    report.published_on = report.published_on or timezone.localdate()
+    report.save()
+    log_action(actor=actor, action="publish", obj=report,
+               summary="published" + (" as case of the month" if featured else ""))

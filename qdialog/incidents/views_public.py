@@ -1,0 +1,114 @@
+"""The public side: the report form and the follow-up page. No login, no cookie but CSRF's, and
+nothing that could identify the reporter is stored (the address is used, hashed, only in the
+rate limiter's short-lived cache key)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from qdialog.core.identifiers import find_in_fields
+
+from . import services
+from .forms import FollowupForm, ReportForm
+from .models import TEXT_FIELDS, ReportingSystem, ReportStatus
+
+INVALID, TOO_MANY, GONE = 400, 429, 410
+
+
+def _system(key):
+    return get_object_or_404(ReportingSystem.objects.select_related("programme", "municipality"),
+                             key=key)
+
+
+def _limited(request, system, what: str, per_hour: int) -> bool:
+    """At most `per_hour` posts an hour from one address to one system."""
+    address = hashlib.sha256(
+        (request.META.get("REMOTE_ADDR", "") + settings.SECRET_KEY).encode()).hexdigest()[:24]
+    key = f"qd:{what}:{system.pk}:{address}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= per_hour:
+        return True
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+    return False
+
+
+def _page(request, template, context, status=200):
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_form(request, key):
+    system = _system(key)
+    context = {"system": system}
+    if not system.is_open:
+        return _page(request, "incidents/public_closed.html", context,
+                     status=GONE if request.method == "POST" else 200)
+    if request.method != "POST":
+        form = ReportForm(initial={"code": services.form_code()})
+        return _page(request, "incidents/public_form.html", {**context, "form": form})
+    form = ReportForm(request.POST)
+    if request.POST.get("website"):  # the honeypot: answer like a success, store nothing
+        return _page(request, "incidents/public_thanks.html", {**context, "code": None})
+    findings = {}
+    if form.is_valid():
+        try:
+            code = services.read_form_code(form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            existing = services.find_by_code(system, code)
+            if existing is None and _limited(request, system, "report",
+                                             settings.QDIALOG_REPORT_RATE):
+                return _page(request, "incidents/public_message.html", {
+                    **context, "title": _("Too many reports"),
+                    "message": _("Too many reports were sent from here in the last hour. "
+                                 "Please try again later.")}, status=TOO_MANY)
+            texts = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
+            findings = find_in_fields(texts) if existing is None else {}
+            if not findings or form.cleaned_data["confirm_anonymous"]:
+                report, created = services.submit(system=system, fields=form.report_fields(),
+                                                  code=code)
+                return _page(request, "incidents/public_thanks.html", {
+                    **context, "code": code, "created": created})
+    labels = {name: form.fields[name].label for name in TEXT_FIELDS}
+    return _page(request, "incidents/public_form.html", {
+        **context, "form": form,
+        "findings": [(labels[name], found) for name, found in findings.items()]},
+        status=INVALID)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def followup(request, key):
+    """The reporter reads the answer to their report with the follow-up code."""
+    system = _system(key)
+    form = FollowupForm(request.POST or None)
+    context = {"system": system, "form": form}
+    if request.method == "POST":
+        if _limited(request, system, "followup", settings.QDIALOG_REPORT_RATE * 3):
+            return _page(request, "incidents/public_message.html", {
+                "system": system, "title": _("Too many attempts"),
+                "message": _("Too many codes were tried from here in the last hour. Please try "
+                             "again later.")}, status=TOO_MANY)
+        if form.is_valid():
+            report = services.find_by_code(system, form.cleaned_data["code"])
+            if report is not None:
+                return _page(request, "incidents/public_answer.html", {
+                    "system": system, "report": report,
+                    "answered": report.status != ReportStatus.RECEIVED
+                    and bool(report.expert_comment)})
+            form.add_error("code", _("No report was found with this code. Please check it."))
+        return _page(request, "incidents/public_followup.html", context, status=INVALID)
+    return _page(request, "incidents/public_followup.html", context)

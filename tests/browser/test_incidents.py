@@ -1,0 +1,81 @@
+"""File an anonymous report, triage and publish it, and read the answer with the follow-up code:
+axe-clean pages on the way, the form also on a phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_ui import log_in
+from tests.conftest import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_report_triage_publish_and_answer(browser, page, live_server, axe_check, shot):
+    from qdialog.incidents import services
+
+    world = build_world()
+    system = services.system_create(actor=world.people["mia"], programme=world.a,
+                                    municipality=world.m1)
+    base = live_server.url
+
+    # 1. an anonymous professional reports, on a phone, without an account
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="de-DE")
+    phone.goto(f"{base}/melden/{system.key}/")
+    expect(phone.get_by_text("Sanktionsfrei")).to_be_visible()
+    axe_check(phone, "report form")
+    phone.get_by_label("Ihr Arbeitsfeld").select_option("school")
+    phone.get_by_label("Phase des Falls").select_option("referral")
+    phone.get_by_label("Alter des Kindes").select_option("6-9")
+    phone.get_by_label("Was ist passiert?").fill(
+        "Frau Schneider aus der Schule schickte eine Mitteilung, die zwei Wochen liegen blieb.")
+    phone.get_by_label("Was war das Ergebnis?").fill("Der Hausbesuch fand verspätet statt.")
+    phone.get_by_label("ein Schaden war möglich").check()
+    phone.get_by_label("gelegentlich").check()
+    phone.get_by_label("Die Meldung darf").check()
+    phone.get_by_role("button", name="Meldung absenden").click()
+    # the name is pointed out before anything is stored
+    expect(phone.get_by_text("Bitte prüfen Sie Ihre Texte")).to_be_visible()
+    axe_check(phone, "report form with warning")
+    shot(phone, "19-report-form-warning")
+    phone.get_by_label("Was ist passiert?").fill(
+        "Eine Mitteilung der Schule blieb zwei Wochen im Funktionspostfach liegen.")
+    phone.get_by_role("button", name="Meldung absenden").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Danke für Ihre Meldung")
+    code = phone.locator(".qd-code").inner_text()
+    assert len(code) == 19
+    axe_check(phone, "thanks")
+    shot(phone, "19-report-thanks")
+
+    # 2. the reviewer checks it for anonymity, comments and publishes
+    log_in(page, base, "mia@example.org")
+    page.goto(f"{base}/m/{world.m1.pk}/reporting/")
+    page.get_by_role("link", name="Meldungen prüfen (1 neu)").click()
+    page.get_by_role("link", name="Meldung Nr. 1").click()
+    axe_check(page, "review")
+    page.get_by_label("Was ist passiert?").fill(
+        "Eine Mitteilung blieb zwei Wochen im Postfach liegen.")
+    page.get_by_label("Kategorie").select_option("information")
+    page.get_by_label("Fachkommentar").fill("Funktionspostfächer brauchen eine Vertretung.")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Meldung wurde gespeichert.")).to_be_visible()
+    page.get_by_role("button", name="Anonymität geprüft – Prüfung abschließen").click()
+    expect(page.get_by_text("Die Anonymitätsprüfung ist abgeschlossen")).to_be_visible()
+    page.get_by_label("Titel", exact=True).fill("Mitteilung bleibt liegen")
+    page.get_by_label("Als Fall des Monats zeigen").check()
+    page.get_by_role("button", name="Veröffentlichen").click()
+    expect(page.get_by_text("Die Meldung wurde für alle Mitglieder veröffentlicht.")) \
+        .to_be_visible()
+    axe_check(page, "published review")
+    page.goto(f"{base}/m/{world.m1.pk}/reporting/")
+    expect(page.get_by_text("Fall des Monats")).to_be_visible()
+    axe_check(page, "reporting overview")
+    shot(page, "20-reporting")
+
+    # 3. the reporter reads the answer with the code
+    phone.goto(f"{base}/melden/{system.key}/antwort/")
+    phone.get_by_label("Rückfragecode").fill(code.lower())
+    phone.get_by_role("button", name="Antwort anzeigen").click()
+    expect(phone.get_by_text("Funktionspostfächer brauchen eine Vertretung.")).to_be_visible()
+    axe_check(phone, "answer")
+    shot(phone, "21-report-answer")
+    phone.close()
