@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qdialog.processes",
     "qdialog.network",
     "qdialog.incidents",
+    "qdialog.casereviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -262,5 +263,7 @@ QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)
 #: anonymous incident reports an hour from one address to one reporting system (follow-up
 #: code attempts: three times as many)
 QDIALOG_REPORT_RATE = env.int("QDIALOG_REPORT_RATE", default=10)
+#: learning across case reviews is shown only from this many agreed reviews on
+QDIALOG_MIN_REVIEWS = env.int("QDIALOG_MIN_REVIEWS", default=3)
 #: processes that build the reports of a ZIP bundle at once (at most the number of cores)
 QDIALOG_REPORT_PROCESSES = env.int("QDIALOG_REPORT_PROCESSES", default=4)

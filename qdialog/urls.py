@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("qdialog.processes.urls")),
     path("", include("qdialog.network.urls")),
     path("", include("qdialog.incidents.urls")),
+    path("", include("qdialog.casereviews.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

@@ -184,6 +184,9 @@ def _demo_load() -> Programme:
     from qdialog.incidents import demo as incident_demo
 
     incident_demo.load(programme, coordinator)
+    from qdialog.casereviews import demo as review_demo
+
+    review_demo.load(first_model, coordinator, people[Role.PARTICIPANT])
     return programme
 
 

@@ -1,6 +1,8 @@
 """File an anonymous report, triage and publish it, and read the answer with the follow-up code:
 axe-clean pages on the way, the form also on a phone."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -79,3 +81,51 @@ def test_report_triage_publish_and_answer(browser, page, live_server, axe_check,
     axe_check(phone, "answer")
     shot(phone, "21-report-answer")
     phone.close()
+
+
+def test_case_review_walk(page, live_server, axe_check, shot):
+    """Start a case review, add an episode with a contributing factor, agree the findings and
+    publish the summary."""
+    world = build_world()
+    base = live_server.url
+    log_in(page, base, "mia@example.org")
+    page.goto(f"{base}/m/{world.m1.pk}/case-reviews/")
+    axe_check(page, "case reviews")
+    page.get_by_role("link", name="Fallanalyse beginnen").click()
+    page.get_by_label("Titel").fill("Fallanalyse 2026-1")
+    page.get_by_label("Methode").select_option("learning_together")
+    page.get_by_label("Anlass").select_option("near_miss")
+    page.get_by_label("Kontext").fill("Herr Krause meldete sich")
+    expect(page.get_by_text("Herr Krause").last).to_be_visible()  # warned while writing
+    page.get_by_label("Kontext").fill("Übergang von der Kita in die Schule.")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fallanalyse 2026-1")
+    page.get_by_role("link", name=re.compile(r"Hinzufügen\s*:\s*Schlüsselepisoden")).click()
+    page.get_by_label("Titel").fill("Die Mitteilung der Kita")
+    page.get_by_label("Was geschah").fill("Die Mitteilung blieb ohne Rückmeldung.")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("link", name="Beitragenden Faktor hinzufügen").click()
+    page.get_by_label("Ebene").select_option("frontline")
+    page.get_by_label("Typ").select_option("multi_agency")
+    page.get_by_label("Faktor").fill("Keine verabredete Rückmeldung an die Kita.")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Keine verabredete Rückmeldung an die Kita.")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"Hinzufügen\s*:\s*Empfehlungen")).click()
+    page.get_by_label("Empfehlung").fill("Rückmeldung an Mitteilende binnen einer Woche.")
+    page.get_by_label("Gerichtet an").select_option("youth_office")
+    page.get_by_role("button", name="Speichern").click()
+    for _ in range(3):
+        page.get_by_role("button", name=re.compile("Weiter zu")).click()
+    expect(page.get_by_text("Befunde abgestimmt").first).to_be_visible()
+    axe_check(page, "case review")
+    shot(page, "22-case-review")
+    page.get_by_role("link", name="Zusammenfassung und Veröffentlichung").click()
+    page.get_by_label("Veröffentlichte Zusammenfassung").fill(
+        "Mitteilungen brauchen eine verlässliche Rückmeldung.")
+    page.get_by_role("button", name="Zusammenfassung speichern").click()
+    axe_check(page, "publish")
+    page.get_by_role("button", name="Zusammenfassung veröffentlichen").click()
+    expect(page.get_by_text("Bericht veröffentlicht").first).to_be_visible()
+    page.goto(f"{base}/m/{world.m1.pk}/case-reviews/learning/")
+    expect(page.get_by_text("damit kein einzelner Fall erkennbar ist")).to_be_visible()
+    axe_check(page, "learning across reviews")

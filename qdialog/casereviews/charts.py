@@ -1,0 +1,22 @@
+"""The chart of learning across reviews: contributing factors by type, stacked by level (SVG,
+drawn like the analysis charts and paired with the table of the same figures)."""
+
+from __future__ import annotations
+
+from qdialog.analysis.charts import SERIES, _finish, plt
+
+
+def factors(rows, levels) -> str:
+    """rows: (type label, [count per level], total); levels: [(value, label)]."""
+    labels = [str(label) for label, _counts, _total in rows][::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(rows) + 1.2))
+    left = [0] * len(rows)
+    for index, (_value, level_label) in enumerate(levels):
+        counts = [counts[index] for _label, counts, _total in rows][::-1]
+        ax.barh(labels, counts, left=left, color=SERIES[index % len(SERIES)],
+                label=str(level_label))
+        left = [a + b for a, b in zip(left, counts)]
+    ax.set_xlabel("")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return _finish(fig)

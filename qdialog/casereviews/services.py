@@ -1,0 +1,140 @@
+"""Writes for case reviews; each audited. Texts stay out of the audit log (field names only)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qdialog.core.audit import log_action
+from qdialog.core.identifiers import find_identifiers
+
+from .models import CaseReview, Confirmation, ReviewMember, Stage, Team
+
+
+@transaction.atomic
+def review_create(*, actor, municipality, fields: dict, role: str = "",
+                  organisation_type: str = "youth_office") -> CaseReview:
+    """A new review in preparation; the person who starts it takes the first lead seat."""
+    review = CaseReview(municipality=municipality, **fields)
+    review.full_clean()
+    review.save()
+    ReviewMember.objects.create(review=review, team=Team.LEAD, user=actor,
+                                role=role or _("Lead reviewer"),
+                                organisation_type=organisation_type)
+    log_action(actor=actor, action="create", obj=review, summary=review.get_kind_display())
+    return review
+
+
+@transaction.atomic
+def review_update(*, actor, review: CaseReview, fields: dict) -> list[str]:
+    changed = [name for name, value in fields.items() if getattr(review, name) != value]
+    for name in changed:
+        setattr(review, name, fields[name])
+    if changed:
+        review.full_clean()
+        review.save()
+        log_action(actor=actor, action="update", obj=review, summary=", ".join(changed))
+    return changed
+
+
+@transaction.atomic
+def part_save(*, actor, review: CaseReview, instance, fields: dict):
+    """Add or change a part of the review (seat, source, chronology entry, episode, factor,
+    hypothesis, pattern, recommendation)."""
+    if not review.is_open and not isinstance(instance, ReviewMember):
+        raise ValidationError(_("The findings are agreed; the review can no longer be "
+                                "changed."))
+    created = instance.pk is None
+    changed = [n for n, v in fields.items() if created or getattr(instance, n) != v]
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    if changed:
+        log_action(actor=actor, action="create" if created else "update", obj=instance,
+                   summary=f"{instance._meta.verbose_name}: " + ", ".join(changed))
+    return instance
+
+
+@transaction.atomic
+def part_delete(*, actor, review: CaseReview, instance) -> None:
+    if not review.is_open and not isinstance(instance, ReviewMember):
+        raise ValidationError(_("The findings are agreed; the review can no longer be "
+                                "changed."))
+    if isinstance(instance, ReviewMember) and instance.team == Team.LEAD and \
+            review.members.filter(team=Team.LEAD).count() == 1:
+        raise ValidationError(_("A review keeps at least one lead reviewer."))
+    log_action(actor=actor, action="delete", obj=instance,
+               summary=str(instance._meta.verbose_name))
+    instance.delete()
+
+
+def texts(review: CaseReview) -> list[tuple[str, str]]:
+    """(where, text) for every free text of the review."""
+    found = [(_("Title"), review.title), (_("Context"), review.context),
+             (_("Published summary"), review.summary)]
+    found += [(_("Seat"), m.role) for m in review.members.all()]
+    found += [(_("Source"), s.note) for s in review.sources.all()]
+    found += [(_("Chronology"), c.action) for c in review.chronology.all()]
+    for episode in review.episodes.prefetch_related("factors"):
+        found += [(episode.title, t) for t in (episode.title, episode.what_happened,
+                                               episode.appraisal, episode.explanation)]
+        found += [(episode.title, t) for f in episode.factors.all()
+                  for t in (f.description, f.evidence)]
+    found += [(_("Error hypothesis"), t) for h in review.hypotheses.all()
+              for t in (h.statement, h.statements)]
+    found += [(_("Pattern"), p.description) for p in review.patterns.all()]
+    found += [(_("Recommendation"), r.text) for r in review.recommendations.all()]
+    return [(where, text) for where, text in found if text]
+
+
+def findings(review: CaseReview) -> list[dict]:
+    """Every possible identifier in the review, with whether a reviewer confirmed it."""
+    confirmed = set(review.confirmations.values_list("text", flat=True))
+    result, seen = [], set()
+    for where, text in texts(review):
+        for finding in find_identifiers(text):
+            key = finding.text[:200]
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append({"where": where, "text": key, "label": finding.label,
+                           "confirmed": key in confirmed})
+    return result
+
+
+@transaction.atomic
+def confirm(*, actor, review: CaseReview, texts_confirmed: list[str]) -> int:
+    open_texts = {f["text"] for f in findings(review) if not f["confirmed"]}
+    new = [t for t in texts_confirmed if t in open_texts]
+    Confirmation.objects.bulk_create(Confirmation(review=review, text=t, by=actor) for t in new)
+    if new:
+        log_action(actor=actor, action="update", obj=review,
+                   summary=f"{len(new)} possible identifiers confirmed as harmless")
+    return len(new)
+
+
+@transaction.atomic
+def advance(*, actor, review: CaseReview) -> Stage:
+    """Move the review to its next stage, with the checks each step needs."""
+    target = review.next_stage
+    if target is None:
+        raise ValidationError(_("The review is already published."))
+    if target == Stage.FINDINGS_AGREED and not (review.patterns.exists()
+                                               or review.recommendations.exists()):
+        raise ValidationError(_("Record at least one pattern, good practice or recommendation "
+                                "before the findings are agreed."))
+    if target == Stage.PUBLISHED:
+        if not review.summary.strip():
+            raise ValidationError(_("Write the summary before you publish it."))
+        if any(not f["confirmed"] for f in findings(review)):
+            raise ValidationError(_("Possible identifiers are not yet confirmed. Remove them, "
+                                    "or confirm each one as harmless."))
+        review.published_on = timezone.localdate()
+    review.stage = target
+    review.save(update_fields=["stage", "published_on"])
+    log_action(actor=actor, action="publish" if target == Stage.PUBLISHED else "update",
+               obj=review, summary=f"stage: {target.label}")
+    return target

@@ -1,0 +1,271 @@
+"""Pages of case reviews. Every page that shows a review's content writes a read to the audit
+log; only the published summary is shown to people without a seat."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qdialog.core.access import require_rule
+from qdialog.core.audit import log_action
+from qdialog.core.identifiers import find_identifiers
+from qdialog.core.scope import get_in_scope
+
+from . import selectors, services
+from .forms import PARTS, FactorForm, ReviewForm, SummaryForm
+from .models import CaseReview, ContributingFactor, Stage
+
+INVALID = 400
+
+
+def _municipality(request, pk, manage=False):
+    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
+    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+
+
+def _review(request, pk, rule="casereviews.view"):
+    review = get_in_scope(CaseReview.objects.filter(
+        municipality__in=request.scope.municipalities()).select_related(
+        "municipality__programme", "municipality__cluster").prefetch_related("members"), pk=pk)
+    require_rule(rule, request.user, review)
+    return review
+
+
+def _page(request, template, context, status=200):
+    return render(request, template, context, status=status)
+
+
+@login_required
+def review_list(request, pk):
+    municipality = _municipality(request, pk)
+    can_start = rules.test_rule("tenancy.manage_municipality", request.user, municipality)
+    in_progress = (municipality.case_reviews.exclude(stage=Stage.PUBLISHED).count()
+                   if can_start else None)
+    return _page(request, "casereviews/list.html", {
+        "municipality": municipality, "reviews": selectors.listed(request.user, municipality),
+        "can_start": can_start, "in_progress": in_progress})
+
+
+@login_required
+def review_create(request, pk):
+    municipality = _municipality(request, pk, manage=True)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review = services.review_create(actor=request.user, municipality=municipality,
+                                        fields=form.cleaned_data)
+        messages.success(request, _("The review was started. Give the team its seats."))
+        return redirect("casereviews:detail", pk=review.pk)
+    return _page(request, "casereviews/form.html", {
+        "municipality": municipality, "form": form, "title": _("New case review"),
+        "cancel_url": reverse("casereviews:list", args=[pk])},
+        status=INVALID if form.is_bound else 200)
+
+
+@login_required
+def review_detail(request, pk):
+    review = _review(request, pk, "casereviews.read_summary")
+    if not rules.test_rule("casereviews.view", request.user, review):
+        return _page(request, "casereviews/summary.html", {
+            "review": review, "municipality": review.municipality})
+    log_action(actor=request.user, action="read", obj=review, summary="review opened")
+    episodes = review.episodes.prefetch_related("factors")
+    return _page(request, "casereviews/detail.html", {
+        "review": review, "municipality": review.municipality,
+        "members": review.members.select_related("user"), "sources": review.sources.all(),
+        "chronology": review.chronology.all(), "episodes": episodes,
+        "hypotheses": review.hypotheses.all(), "patterns": review.patterns.all(),
+        "recommendations": review.recommendations.all(),
+        "can_edit": rules.test_rule("casereviews.edit", request.user, review),
+        "can_lead": rules.test_rule("casereviews.lead", request.user, review),
+        "findings": services.findings(review), "stages": Stage.choices,
+        "parts": {kind: label for kind, (_m, _f, label) in PARTS.items()}})
+
+
+@login_required
+def review_edit(request, pk):
+    review = _review(request, pk, "casereviews.edit")
+    form = ReviewForm(request.POST or None, instance=CaseReview.objects.get(pk=review.pk))
+    if request.method == "POST" and form.is_valid():
+        services.review_update(actor=request.user, review=review, fields=form.cleaned_data)
+        return redirect("casereviews:detail", pk=pk)
+    return _page(request, "casereviews/form.html", {
+        "municipality": review.municipality, "review": review, "form": form,
+        "title": _("Edit the review")}, status=INVALID if form.is_bound else 200)
+
+
+def _part_rule(kind):
+    return "casereviews.lead" if kind == "member" else "casereviews.edit"
+
+
+@login_required
+def part_form(request, pk, kind, item_pk=None):
+    if kind not in PARTS:
+        raise Http404
+    model, form_class, label = PARTS[kind]
+    review = _review(request, pk, _part_rule(kind))
+    instance = get_in_scope(model.objects.filter(review=review), pk=item_pk) if item_pk \
+        else model(review=review)
+    form = form_class(request.POST or None, instance=instance, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.part_save(actor=request.user, review=review, instance=instance,
+                               fields={n: form.cleaned_data[n] for n in form.fields})
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(reverse("casereviews:detail", args=[pk]) + f"#{kind}")
+    return _page(request, "casereviews/form.html", {
+        "municipality": review.municipality, "review": review, "form": form,
+        "title": label}, status=INVALID if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def part_delete(request, pk, kind, item_pk):
+    if kind not in PARTS:
+        raise Http404
+    model = PARTS[kind][0]
+    review = _review(request, pk, _part_rule(kind))
+    instance = get_in_scope(model.objects.filter(review=review), pk=item_pk)
+    try:
+        services.part_delete(actor=request.user, review=review, instance=instance)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("casereviews:detail", args=[pk]) + f"#{kind}")
+
+
+@login_required
+def factor_form(request, pk, episode_pk):
+    review = _review(request, pk, "casereviews.edit")
+    episode = get_in_scope(review.episodes.all(), pk=episode_pk)
+    instance = ContributingFactor(episode=episode)
+    form = FactorForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.part_save(actor=request.user, review=review, instance=instance,
+                               fields=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(reverse("casereviews:detail", args=[pk]) + f"#episode-{episode.pk}")
+    return _page(request, "casereviews/form.html", {
+        "municipality": review.municipality, "review": review, "form": form,
+        "title": _("Contributing factor"), "subtitle": episode.title},
+        status=INVALID if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def factor_delete(request, pk, factor_pk):
+    review = _review(request, pk, "casereviews.edit")
+    factor = get_in_scope(ContributingFactor.objects.filter(episode__review=review), pk=factor_pk)
+    services.part_delete(actor=request.user, review=review, instance=factor)
+    return redirect(reverse("casereviews:detail", args=[pk]) + "#episode")
+
+
+@login_required
+@require_POST
+def advance(request, pk):
+    review = _review(request, pk, "casereviews.lead")
+    try:
+        stage = services.advance(actor=request.user, review=review)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("casereviews:publish", args=[pk])
+                        if review.stage == Stage.FINDINGS_AGREED
+                        else reverse("casereviews:detail", args=[pk]))
+    messages.success(request, _("The review is now at the stage: %(stage)s.")
+                     % {"stage": stage.label})
+    return redirect("casereviews:detail", pk=pk)
+
+
+@login_required
+def publish(request, pk):
+    """The summary, and the possible identifiers a lead reviewer must confirm before it goes
+    out."""
+    review = _review(request, pk, "casereviews.lead")
+    if review.stage not in (Stage.FINDINGS_AGREED, Stage.PUBLISHED):
+        raise Http404
+    form = SummaryForm(request.POST or None, instance=CaseReview.objects.get(pk=review.pk))
+    status = 200
+    if request.method == "POST":
+        if "confirm" in request.POST:
+            count = services.confirm(actor=request.user, review=review,
+                                     texts_confirmed=request.POST.getlist("text"))
+            messages.success(request, _("%(n)s findings confirmed.") % {"n": count})
+            return redirect("casereviews:publish", pk=pk)
+        if form.is_valid() and review.stage != Stage.PUBLISHED:
+            services.review_update(actor=request.user, review=review,
+                                   fields={"summary": form.cleaned_data["summary"]})
+            messages.success(request, _("The summary was saved."))
+            return redirect("casereviews:publish", pk=pk)
+        status = INVALID
+    return _page(request, "casereviews/publish.html", {
+        "review": review, "municipality": review.municipality, "form": form,
+        "findings": services.findings(review)}, status=status)
+
+
+@login_required
+def summary_export(request, pk, fmt):
+    """The published summary as PDF or DOCX (members may download the draft too)."""
+    from . import documents
+
+    review = _review(request, pk, "casereviews.read_summary")
+    if review.stage != Stage.PUBLISHED and not rules.test_rule("casereviews.view",
+                                                              request.user, review):
+        raise Http404
+    content = documents.pdf(review) if fmt == "pdf" else documents.docx(review)
+    types = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-"
+             "officedocument.wordprocessingml.document"}
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="fallanalyse-{review.pk}.{fmt}"'
+    log_action(actor=request.user, action="export", obj=review, summary=f"summary as {fmt}")
+    return response
+
+
+@login_required
+@require_POST
+def identifiers(request):
+    """Warn while writing: the possible identifiers in the posted texts, as an HTML fragment."""
+    skip = {"csrfmiddlewaretoken"}
+    found = [f for name, value in request.POST.items() if name not in skip
+             for f in find_identifiers(value)]
+    return _page(request, "casereviews/_identifiers.html", {"found": found})
+
+
+def _learning(request, reviews, **where):
+    from . import charts
+
+    learning = selectors.learning(reviews)
+    chart = (charts.factors(learning["factor_rows"], learning["levels"])
+             if not learning["suppressed"] and learning["factor_total"] else "")
+    return _page(request, "casereviews/learning.html", {
+        **where, "learning": learning, "chart": chart})
+
+
+@login_required
+def learning_municipality(request, pk):
+    municipality = _municipality(request, pk)
+    return _learning(request, CaseReview.objects.filter(municipality=municipality),
+                     municipality=municipality)
+
+
+@login_required
+def learning_cluster(request, pk):
+    cluster = get_in_scope(request.scope.clusters().select_related("programme"), pk=pk)
+    return _learning(request, CaseReview.objects.filter(municipality__cluster=cluster),
+                     cluster=cluster)
+
+
+@login_required
+def learning_programme(request, slug):
+    programme = get_in_scope(request.scope.programmes(), slug=slug)
+    return _learning(request, CaseReview.objects.filter(municipality__programme=programme),
+                     programme=programme)
