@@ -414,3 +414,32 @@ def test_query_counts(client_for, world, system, published, django_assert_max_nu
             .status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("incidents:queue", args=[system.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_of_one_report_store_it_once(world):
+    """The same post arrives six times at once (a client retrying): one report, six thanks."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database is not shared between threads")
+    system = services.system_create(actor=None, programme=world.a, municipality=world.m1)
+    signed = services.form_code()
+    url = reverse("incidents:report", args=[system.key])
+    results = []
+
+    def post():
+        response = anon().post(url, {**FIELDS, "code": signed})
+        results.append((response.status_code, response.context["code"]))
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [status for status, _ in results] == [200] * 6
+    assert len({code for _, code in results}) == 1
+    assert IncidentReport.objects.count() == 1
