@@ -157,8 +157,8 @@ def test_nothing_identifying_is_stored(world, system):
     kinds = {f.get_internal_type() for f in IncidentReport._meta.get_fields()
              if hasattr(f, "get_internal_type")}
     assert "DateTimeField" not in kinds and "GenericIPAddressField" not in kinds
-    entry = AuditEntry.objects.get(content_type__model="incidentreport")
-    assert entry.actor_id is None and "203.0.113.9" not in str(entry.__dict__)
+    # no audit entry either: its timestamp would tell the time of day of the report
+    assert not AuditEntry.objects.filter(content_type__model="incidentreport").exists()
 
 
 @pytest.mark.parametrize("overrides,message", [
