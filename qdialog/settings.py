@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qdialog.network",
     "qdialog.incidents",
     "qdialog.casereviews",
+    "qdialog.actions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

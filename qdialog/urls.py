@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("qdialog.network.urls")),
     path("", include("qdialog.incidents.urls")),
     path("", include("qdialog.casereviews.urls")),
+    path("", include("qdialog.actions.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

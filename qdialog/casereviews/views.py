@@ -81,7 +81,9 @@ def review_detail(request, pk):
         "members": review.members.select_related("user"), "sources": review.sources.all(),
         "chronology": review.chronology.all(), "episodes": episodes,
         "hypotheses": review.hypotheses.all(), "patterns": review.patterns.all(),
-        "recommendations": review.recommendations.all(),
+        "recommendations": review.recommendations.prefetch_related("actions"),
+        "can_plan": rules.test_rule("casereviews.lead", request.user, review)
+        and rules.test_rule("actions.manage", request.user, review.municipality),
         "can_edit": rules.test_rule("casereviews.edit", request.user, review),
         "can_lead": rules.test_rule("casereviews.lead", request.user, review),
         "findings": services.findings(review), "stages": Stage.choices,

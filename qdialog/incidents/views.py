@@ -154,7 +154,9 @@ def _review_page(request, report, status=200, **forms):
         "publish_form": PublishForm(initial={
             "title": report.publication_title, "text": report.publication_text
             or report.what_happened, "featured": report.featured}),
-        "back_url": reverse("incidents:queue", args=[report.system_id]), **forms}
+        "back_url": reverse("incidents:queue", args=[report.system_id]),
+        "can_plan": bool(report.system.municipality_id) and rules.test_rule(
+            "actions.manage", request.user, report.system.municipality), **forms}
     if "publish_form" in forms:
         context["publish_findings"] = forms["publish_form"].findings or []
     else:

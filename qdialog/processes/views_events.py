@@ -50,7 +50,8 @@ def _detail(request, event, status=200, **forms):
         "event": event, **where(process), "agenda": event.agenda.all(),
         "invitations": event.invitations.select_related(
             "organisation__municipality").prefetch_related("contacts"),
-        "decisions": event.decisions.all(), "coverage": services.coverage(event),
+        "decisions": event.decisions.prefetch_related("actions"),
+        "coverage": services.coverage(event),
         "agenda_form": AgendaItemForm(),
         "invite_form": InviteOrganisationsForm(process=process),
         "decision_form": DecisionForm(), "file_form": EventFileForm(),
@@ -159,7 +160,8 @@ def attendance_list(request, pk):
     event = _event(request, pk, manage=True)
     return render(request, "processes/attendance_list.html", {
         "event": event,
-        "invitations": event.invitations.select_related("organisation__municipality").prefetch_related(
+        "invitations": event.invitations.select_related(
+            "organisation__municipality").prefetch_related(
             "contacts")})
 
 

@@ -1,0 +1,79 @@
+"""Writes for the action plan; each audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qdialog.core.audit import instance_create, instance_update, log_action
+
+from .models import Action, Origin, ProgressNote
+
+ORIGIN_FIELDS = {"decision": Origin.DECISION, "recommendation": Origin.CASE_REVIEW,
+                 "report": Origin.REPORT, "wave": Origin.SURVEY}
+
+
+@transaction.atomic
+def action_create(*, actor, municipality, fields: dict, **origin) -> Action:
+    """A new action; `origin` may name the decision, case-review recommendation, near-miss
+    report or survey wave it comes from (each must belong to the same municipality)."""
+    action = Action(municipality=municipality, **fields)
+    for name, obj in origin.items():
+        if obj is None:
+            continue
+        if _municipality_of(obj) != municipality.pk:
+            raise ValidationError(_("The origin belongs to another municipality."))
+        setattr(action, name, obj)
+        action.origin = ORIGIN_FIELDS[name]
+    _check_responsible(action)
+    return instance_create(actor=actor, instance=action, summary=action.get_origin_display())
+
+
+def _municipality_of(obj):
+    if hasattr(obj, "event"):  # a decision
+        process = obj.event.process
+        return process.municipality_id
+    if hasattr(obj, "review"):  # a recommendation
+        return obj.review.municipality_id
+    if hasattr(obj, "system"):  # a report
+        return obj.system.municipality_id
+    return obj.municipality_id  # a wave
+
+
+def _check_responsible(action):
+    organisation = action.responsible_organisation
+    if organisation is not None and organisation.municipality_id != action.municipality_id:
+        raise ValidationError(_("The organisation belongs to another municipality."))
+
+
+@transaction.atomic
+def action_update(*, actor, action: Action, fields: dict) -> dict:
+    status_before = action.status
+    for name, value in fields.items():
+        setattr(action, name, value)
+    _check_responsible(action)
+    action.refresh_from_db(fields=list(fields))
+    changes = instance_update(actor=actor, instance=action, fields=fields)
+    if action.status != status_before:
+        ProgressNote.objects.create(action=action, author=actor, status_from=status_before,
+                                    status_to=action.status)
+    return changes
+
+
+@transaction.atomic
+def progress(*, actor, action: Action, text: str, status: str | None = None) -> ProgressNote:
+    """A progress note, optionally with a change of status; the history keeps both."""
+    text = (text or "").strip()
+    new_status = status if status and status != action.status else ""
+    if not text and not new_status:
+        raise ValidationError(_("Write a note or change the status."))
+    note = ProgressNote.objects.create(action=action, author=actor, text=text,
+                                       status_from=action.status if new_status else "",
+                                       status_to=new_status)
+    if new_status:
+        action.status = new_status
+        action.save(update_fields=["status", "updated_at"])
+    log_action(actor=actor, action="update", obj=action,
+               summary="progress note" + (f", status {new_status}" if new_status else ""))
+    return note

@@ -1,0 +1,219 @@
+"""Pages of the action plan. Thin: scope, rule, service or selector, render."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qdialog.core.access import form_changes, require_rule
+from qdialog.core.audit import log_action
+from qdialog.core.scope import get_in_scope
+
+from . import csvio, selectors, services
+from .forms import ActionForm, FilterForm, ImportForm, ProgressForm
+from .models import Action
+
+INVALID = 400
+VIEWS = ("list", "organisations", "board", "timeline")
+
+
+def _municipality(request, pk, manage=False):
+    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
+    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+
+
+def _action(request, pk):
+    return get_in_scope(Action.objects.filter(
+        municipality__in=request.scope.municipalities()).select_related(
+        "municipality__programme", "municipality__cluster", "responsible_organisation",
+        "responsible_person", "decision__event", "recommendation__review", "report", "wave"),
+        pk=pk)
+
+
+@login_required
+def action_list(request, pk):
+    municipality = _municipality(request, pk)
+    mode = request.GET.get("view") if request.GET.get("view") in VIEWS else "list"
+    form = FilterForm(request.GET or None, municipality=municipality)
+    actions = selectors.plan(municipality)
+    if form.is_valid():
+        actions = selectors.filtered(actions, form.cleaned_data)
+    context = {"municipality": municipality, "form": form, "mode": mode,
+               "overview": selectors.overview(selectors.plan(municipality)),
+               "can_manage": rules.test_rule("actions.manage", request.user, municipality),
+               "query": request.GET.urlencode(), "actions": actions}
+    if mode == "board":
+        context["board"] = selectors.board(actions)
+    elif mode == "organisations":
+        context["groups"] = selectors.by_organisation(actions)
+    elif mode == "timeline":
+        context["timeline"] = selectors.timeline(actions)
+    return render(request, "actions/list.html", context,
+                  status=INVALID if form.is_bound and form.errors else 200)
+
+
+def _origin(request, municipality):
+    """The decision, recommendation or report an action is being made from (?decision=…)."""
+    from qdialog.casereviews.models import Recommendation
+    from qdialog.incidents.models import IncidentReport
+    from qdialog.processes.models import Decision
+
+    source = request.GET if request.method == "GET" else request.POST
+    for name, model, rule, get in [
+        ("decision", Decision, "processes.manage_process", lambda o: o.event.process),
+        ("recommendation", Recommendation, "casereviews.lead", lambda o: o.review),
+        ("report", IncidentReport, "incidents.review", lambda o: o.system),
+    ]:
+        if source.get(name):
+            obj = get_in_scope(model.objects.all(), pk=source.get(name))
+            require_rule(rule, request.user, get(obj))
+            return name, obj
+    return None, None
+
+
+def _prefill(name, obj):
+    if name == "decision":
+        return {"title": obj.text[:200], "description": obj.text,
+                "origin_detail": str(obj.event)}
+    if name == "recommendation":
+        return {"title": obj.text[:200], "description": obj.text,
+                "origin_detail": str(obj.review), "priority": obj.priority}
+    if name == "report":
+        return {"title": obj.publication_title or str(obj), "origin_detail": str(obj)}
+    return {}
+
+
+@login_required
+def action_create(request, pk):
+    municipality = _municipality(request, pk, manage=True)
+    name, origin = _origin(request, municipality)
+    form = ActionForm(request.POST or None, municipality=municipality, linked=bool(origin),
+                      initial=_prefill(name, origin))
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(
+                actor=request.user, municipality=municipality,
+                fields={k: v for k, v in form.cleaned_data.items()},
+                **({name: origin} if origin else {}))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The action was added to the action plan."))
+            return redirect("actions:detail", pk=action.pk)
+    return render(request, "actions/form.html", {
+        "municipality": municipality, "form": form, "title": _("New action"),
+        "origin_name": name, "origin": origin,
+        "cancel_url": reverse("actions:list", args=[pk])},
+        status=INVALID if form.is_bound else 200)
+
+
+@login_required
+def action_detail(request, pk):
+    action = _action(request, pk)
+    require_rule("actions.view", request.user, action.municipality)
+    return render(request, "actions/detail.html", {
+        "action": action, "municipality": action.municipality,
+        "notes": action.notes.select_related("author"),
+        "progress_form": ProgressForm(initial={"status": action.status}),
+        "can_manage": rules.test_rule("actions.manage", request.user, action.municipality),
+        "can_progress": rules.test_rule("actions.progress", request.user, action),
+        "origin_visible": _origin_visible(request.user, action)})
+
+
+def _origin_visible(user, action):
+    """Link to the origin only for those who may open it (a case review stays closed)."""
+    if action.decision_id:
+        return rules.test_rule("processes.view_event", user, action.decision.event)
+    if action.recommendation_id:
+        return rules.test_rule("casereviews.read_summary", user, action.recommendation.review)
+    if action.report_id:
+        return (action.report.status == "published"
+                or rules.test_rule("incidents.review", user, action.report.system))
+    return True
+
+
+@login_required
+def action_edit(request, pk):
+    action = _action(request, pk)
+    require_rule("actions.manage", request.user, action.municipality)
+    form = ActionForm(request.POST or None, instance=action, municipality=action.municipality,
+                      linked=action.origin in ("decision", "case_review", "report"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(actor=request.user, action=action,
+                                   fields=form_changes(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("actions:detail", pk=pk)
+    return render(request, "actions/form.html", {
+        "municipality": action.municipality, "form": form, "title": _("Edit action"),
+        "action": action, "cancel_url": reverse("actions:detail", args=[pk])},
+        status=INVALID if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def action_progress(request, pk):
+    action = _action(request, pk)
+    require_rule("actions.progress", request.user, action)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress(actor=request.user, action=action, text=form.cleaned_data["text"],
+                              status=form.cleaned_data["status"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(reverse("actions:detail", args=[pk]) + "#progress")
+    return render(request, "actions/detail.html", {
+        "action": action, "municipality": action.municipality,
+        "notes": action.notes.select_related("author"), "progress_form": form,
+        "can_manage": rules.test_rule("actions.manage", request.user, action.municipality),
+        "can_progress": True, "origin_visible": _origin_visible(request.user, action)},
+        status=INVALID)
+
+
+@login_required
+def export_csv(request, pk):
+    municipality = _municipality(request, pk)
+    response = HttpResponse(csvio.export(selectors.plan(municipality)),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="massnahmen-{pk}.csv"'
+    log_action(actor=request.user, action="export", obj=municipality,
+               summary="action plan as CSV")
+    return response
+
+
+@login_required
+def import_csv(request, pk):
+    municipality = _municipality(request, pk, manage=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            errors = [_("The file is larger than 2 MB.")]
+        else:
+            actions, errors = csvio.parse(upload.read(), municipality)
+            if not errors:
+                count = csvio.store(actions, request.user, municipality)
+                messages.success(request, _("%(n)s actions were imported.") % {"n": count})
+                return redirect("actions:list", pk=pk)
+    return render(request, "actions/import.html", {
+        "municipality": municipality, "form": form, "errors": errors},
+        status=INVALID if request.method == "POST" else 200)
+
+
+@login_required
+def programme_overview(request, slug):
+    programme = get_in_scope(request.scope.programmes(), slug=slug)
+    return render(request, "actions/programme.html", {
+        "programme": programme, "rows": selectors.programme_overview(programme)})
