@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "qdialog.incidents",
     "qdialog.casereviews",
     "qdialog.actions",
+    "qdialog.standards",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

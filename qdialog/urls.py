@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("qdialog.incidents.urls")),
     path("", include("qdialog.casereviews.urls")),
     path("", include("qdialog.actions.urls")),
+    path("", include("qdialog.standards.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

@@ -53,6 +53,8 @@ class Action(models.Model):
                                        null=True, blank=True, related_name="actions")
     report = models.ForeignKey("incidents.IncidentReport", on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="actions")
+    standard = models.ForeignKey("standards.Standard", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="actions")
     wave = models.ForeignKey("surveys.Wave", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="actions", verbose_name=_("survey wave"))
     responsible_organisation = models.ForeignKey(

@@ -11,7 +11,7 @@ from qdialog.core.audit import instance_create, instance_update, log_action
 from .models import Action, Origin, ProgressNote
 
 ORIGIN_FIELDS = {"decision": Origin.DECISION, "recommendation": Origin.CASE_REVIEW,
-                 "report": Origin.REPORT, "wave": Origin.SURVEY}
+                 "report": Origin.REPORT, "wave": Origin.SURVEY, "standard": Origin.STANDARD}
 
 
 @transaction.atomic

@@ -33,7 +33,8 @@ def _action(request, pk):
     return get_in_scope(Action.objects.filter(
         municipality__in=request.scope.municipalities()).select_related(
         "municipality__programme", "municipality__cluster", "responsible_organisation",
-        "responsible_person", "decision__event", "recommendation__review", "report", "wave"),
+        "responsible_person", "decision__event", "recommendation__review", "report", "wave",
+        "standard"),
         pk=pk)
 
 
@@ -64,12 +65,14 @@ def _origin(request, municipality):
     from qdialog.casereviews.models import Recommendation
     from qdialog.incidents.models import IncidentReport
     from qdialog.processes.models import Decision
+    from qdialog.standards.models import Standard
 
     source = request.GET if request.method == "GET" else request.POST
     for name, model, rule, get in [
         ("decision", Decision, "processes.manage_process", lambda o: o.event.process),
         ("recommendation", Recommendation, "casereviews.lead", lambda o: o.review),
         ("report", IncidentReport, "incidents.review", lambda o: o.system),
+        ("standard", Standard, "standards.manage", lambda o: o.municipality),
     ]:
         if source.get(name):
             obj = get_in_scope(model.objects.all(), pk=source.get(name))
@@ -87,6 +90,8 @@ def _prefill(name, obj):
                 "origin_detail": str(obj.review), "priority": obj.priority}
     if name == "report":
         return {"title": obj.publication_title or str(obj), "origin_detail": str(obj)}
+    if name == "standard":
+        return {"title": obj.title, "origin_detail": obj.get_area_display()}
     return {}
 
 
@@ -133,6 +138,8 @@ def _origin_visible(user, action):
         return rules.test_rule("processes.view_event", user, action.decision.event)
     if action.recommendation_id:
         return rules.test_rule("casereviews.read_summary", user, action.recommendation.review)
+    if action.standard_id:
+        return True
     if action.report_id:
         return (action.report.status == "published"
                 or rules.test_rule("incidents.review", user, action.report.system))
@@ -144,7 +151,7 @@ def action_edit(request, pk):
     action = _action(request, pk)
     require_rule("actions.manage", request.user, action.municipality)
     form = ActionForm(request.POST or None, instance=action, municipality=action.municipality,
-                      linked=action.origin in ("decision", "case_review", "report"))
+                      linked=action.origin in ("decision", "case_review", "report", "standard"))
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(actor=request.user, action=action,

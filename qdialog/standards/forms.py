@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qdialog.core.forms import DateInput
+
+from .models import CONSENT_SCALE, TEXT_FIELDS, Concept, Indicator, Standard, Status
+
+
+class StandardForm(forms.ModelForm):
+    class Meta:
+        model = Standard
+        fields = ["kind", "title", "area", "level", "challenge", "typical_errors", "text",
+                  "process_design", "shared"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_FIELDS}
+
+
+class CommentForm(forms.Form):
+    field = forms.ChoiceField(choices=[(f, f) for f in TEXT_FIELDS], widget=forms.HiddenInput)
+    paragraph = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Comment"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AmendmentForm(forms.Form):
+    field = forms.ChoiceField(choices=[(f, f) for f in TEXT_FIELDS], widget=forms.HiddenInput)
+    paragraph = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    proposal = forms.CharField(label=_("Proposed wording"), max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
+                                    choices=[("1", _("accept")), ("0", _("decline"))],
+                                    widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    value = forms.TypedChoiceField(label=_("Your consent"), coerce=int, choices=CONSENT_SCALE,
+                                   widget=forms.RadioSelect)
+    statement = forms.CharField(label=_("Your position"), max_length=500,
+                                required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    adopted_by = forms.CharField(label=_("Adopted by"), max_length=200, required=False,
+                                 help_text=_("e.g. Jugendhilfeausschuss"))
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput())
+    event = forms.ModelChoiceField(label=_("Agreed at the event"), queryset=None,
+                                   required=False)
+
+    def __init__(self, *args, standard, **kwargs):
+        from qdialog.processes.models import Event
+
+        from .models import STATUS_FLOW
+
+        super().__init__(*args, **kwargs)
+        allowed = STATUS_FLOW.get(Status(standard.status), [])
+        self.fields["status"].choices = [(v, l) for v, l in Status.choices if v in allowed]
+        self.fields["event"].queryset = Event.objects.filter(
+            process__municipality=standard.municipality).order_by("-starts_at")
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["text", "item_codes"]
+
+
+class ConceptForm(forms.ModelForm):
+    class Meta:
+        model = Concept
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 8})}

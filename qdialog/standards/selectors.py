@@ -1,0 +1,94 @@
+"""Reads: consent, differences, indicator results beside a standard, templates to copy."""
+
+from __future__ import annotations
+
+import difflib
+import statistics
+
+from django.db.models import Q
+
+from .models import CONSENT_SCALE, Standard, Status
+
+
+def consent(standard) -> dict:
+    """Distribution of the consent ratings of the current version, and the minority positions
+    (ratings of 1 or 2) with what was said – they stay visible."""
+    ratings = list(standard.ratings.filter(version=standard.version).select_related("user"))
+    values = [r.value for r in ratings]
+    counts = [(label, values.count(value), value) for value, label in CONSENT_SCALE]
+    return {"n": len(values), "counts": counts,
+            "mean": round(statistics.fmean(values), 2) if values else None,
+            "spread": round(statistics.pstdev(values), 2) if len(values) > 1 else None,
+            "minority": [r for r in ratings if r.value <= 2],
+            "max": max([c for _l, c, _v in counts] + [1])}
+
+
+def diff(original: str, proposal: str) -> list[tuple[str, str]]:
+    """Word-level difference: [(op, text)] with op in "same", "del", "ins"."""
+    a, b = original.split(), proposal.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        if op == "equal":
+            out.append(("same", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append(("del", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            out.append(("ins", " ".join(b[j1:j2])))
+    return out
+
+
+def templates_for(municipality):
+    """Documents shared by other municipalities of the programme, the cluster's first."""
+    return (Standard.objects.filter(shared=True,
+                                    municipality__programme_id=municipality.programme_id)
+            .exclude(municipality=municipality).select_related("municipality")
+            .order_by("-municipality__cluster_id", "municipality__name", "title")
+            .filter(Q(municipality__cluster_id=municipality.cluster_id)
+                    | Q(municipality__programme_id=municipality.programme_id)))
+
+
+def latest_wave(municipality):
+    from qdialog.surveys.models import Wave, WaveStatus
+
+    covering = (Q(municipality=municipality)
+                | Q(municipality__isnull=True, cluster_id=municipality.cluster_id)
+                | Q(municipality__isnull=True, cluster__isnull=True,
+                    programme_id=municipality.programme_id))
+    return (Wave.objects.filter(covering, status__in=[WaveStatus.OPEN, WaveStatus.CLOSED])
+            .select_related("instrument").order_by("-opens_on", "-id").first())
+
+
+def indicator_results(standard) -> dict:
+    """{item code: (label, figures or None)} from the latest wave covering the municipality,
+    for the municipality's answers only, suppressed below the minimum group size."""
+    codes = {code for indicator in standard.indicators.all() for code in indicator.codes}
+    if not codes:
+        return {"wave": None, "items": {}}
+    wave = latest_wave(standard.municipality)
+    if wave is None:
+        return {"wave": None, "items": {}}
+    from qdialog.analysis.engine import wave_results
+
+    results = wave_results(wave, municipality_ids=[standard.municipality_id])
+    items = {}
+    for item in results.items:
+        if item.variable.item in codes:
+            overall = item.overall
+            items[item.variable.item] = {
+                "label": item.variable.label("de"), "shown": overall.shown,
+                "mean": round(overall.summary.mean, 2) if overall.shown else None,
+                "n": overall.n_valid if overall.shown else None,
+                "scale": len(item.variable.choices)}
+    for code in sorted(codes - set(items)):  # too few answers, or no such item in the wave
+        items[code] = {"label": "", "shown": False, "mean": None, "n": None, "scale": None}
+    return {"wave": wave, "items": items, "minimum": results.minimum}
+
+
+def catalogue(municipality, status=None):
+    qs = municipality.standards.all()
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+ADOPTED_KINDS = (Status.ADOPTED,)

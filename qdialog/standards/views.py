@@ -1,0 +1,271 @@
+"""Pages of the standards catalogue and the quality concept. Thin: scope, rule, service,
+render."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qdialog.core.access import form_changes, require_rule
+from qdialog.core.audit import log_action
+from qdialog.core.scope import get_in_scope
+
+from . import documents, selectors, services
+from .forms import (
+    AmendmentForm,
+    CommentForm,
+    ConceptForm,
+    DecisionForm,
+    IndicatorForm,
+    RatingForm,
+    StandardForm,
+    StatusForm,
+)
+from .models import TEXT_FIELDS, Concept, Kind, Standard, Status
+
+INVALID = 400
+
+
+def _municipality(request, pk, manage=False):
+    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
+    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+
+
+def _standard(request, pk, rule="standards.view"):
+    standard = get_in_scope(Standard.objects.filter(
+        municipality__in=request.scope.municipalities()).select_related(
+        "municipality__programme", "municipality__cluster", "origin__municipality"), pk=pk)
+    require_rule(rule, request.user, standard.municipality)
+    return standard
+
+
+@login_required
+def catalogue(request, pk):
+    municipality = _municipality(request, pk)
+    status = request.GET.get("status") if request.GET.get("status") in Status.values else ""
+    documents_ = list(selectors.catalogue(municipality, status))
+    groups = [(label, [d for d in documents_ if d.kind == value]) for value, label in Kind.choices]
+    can_manage = rules.test_rule("standards.manage", request.user, municipality)
+    return render(request, "standards/catalogue.html", {
+        "municipality": municipality, "groups": groups, "status": status,
+        "statuses": Status.choices, "can_manage": can_manage,
+        "templates": selectors.templates_for(municipality) if can_manage else []})
+
+
+@login_required
+def standard_create(request, pk):
+    municipality = _municipality(request, pk, manage=True)
+    form = StandardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        standard = services.standard_create(actor=request.user, municipality=municipality,
+                                            fields=form.cleaned_data)
+        return redirect("standards:detail", pk=standard.pk)
+    return render(request, "standards/form.html", {
+        "municipality": municipality, "form": form, "title": _("New document"),
+        "cancel_url": reverse("standards:catalogue", args=[pk])},
+        status=INVALID if form.is_bound else 200)
+
+
+def _paragraphs(standard):
+    comments, amendments = {}, {}
+    for c in standard.comments.select_related("author"):
+        comments.setdefault((c.field, c.paragraph), []).append(c)
+    for a in standard.amendments.select_related("author", "decided_by"):
+        a.diff = selectors.diff(a.original, a.proposal)
+        amendments.setdefault((a.field, a.paragraph), []).append(a)
+    sections = []
+    for field in TEXT_FIELDS:
+        label = Standard._meta.get_field(field).verbose_name
+        sections.append((field, label, [
+            {"index": i, "text": text, "comments": comments.get((field, i), []),
+             "amendments": amendments.get((field, i), [])}
+            for i, text in enumerate(standard.paragraphs(field))]))
+    return sections
+
+
+def _detail(request, standard, status=200, **forms):
+    municipality = standard.municipality
+    own = standard.ratings.filter(version=standard.version, user=request.user).first()
+    context = {
+        "standard": standard, "municipality": municipality,
+        "sections": _paragraphs(standard), "consent": selectors.consent(standard),
+        "indicators": standard.indicators.all(),
+        "indicator_results": selectors.indicator_results(standard),
+        "versions": standard.versions.select_related("author", "event"),
+        "actions": standard.actions.all(),
+        "can_manage": rules.test_rule("standards.manage", request.user, municipality),
+        "can_take_part": standard.is_open_for_comments,
+        "rating_form": RatingForm(initial={"value": own.value if own else None,
+                                           "statement": own.statement if own else ""}),
+        "status_form": StatusForm(standard=standard), "indicator_form": IndicatorForm(),
+        **forms}
+    return render(request, "standards/detail.html", context, status=status)
+
+
+@login_required
+def standard_detail(request, pk):
+    return _detail(request, _standard(request, pk))
+
+
+@login_required
+def standard_edit(request, pk):
+    standard = _standard(request, pk, "standards.manage")
+    form = StandardForm(request.POST or None, instance=standard)
+    if request.method == "POST" and form.is_valid():
+        services.standard_update(actor=request.user, standard=standard,
+                                 fields=form_changes(form))
+        return redirect("standards:detail", pk=pk)
+    return render(request, "standards/form.html", {
+        "municipality": standard.municipality, "form": form, "title": _("Edit the document"),
+        "cancel_url": reverse("standards:detail", args=[pk])},
+        status=INVALID if form.is_bound else 200)
+
+
+def _post(request, pk, form_class, rule, call, anchor, form_name):
+    standard = _standard(request, pk, rule)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(standard, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(reverse("standards:detail", args=[pk]) + anchor)
+    return _detail(request, standard, status=INVALID, **{form_name: form})
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    return _post(request, pk, CommentForm, "standards.take_part",
+                 lambda s, d: services.comment_add(actor=request.user, standard=s, **d),
+                 "#text", "comment_form")
+
+
+@login_required
+@require_POST
+def amend(request, pk):
+    return _post(request, pk, AmendmentForm, "standards.take_part",
+                 lambda s, d: services.amendment_propose(actor=request.user, standard=s, **d),
+                 "#text", "amendment_form")
+
+
+@login_required
+@require_POST
+def rate(request, pk):
+    return _post(request, pk, RatingForm, "standards.take_part",
+                 lambda s, d: services.rate(actor=request.user, standard=s, **d),
+                 "#consent", "rating_form")
+
+
+@login_required
+@require_POST
+def add_indicator(request, pk):
+    return _post(request, pk, IndicatorForm, "standards.manage",
+                 lambda s, d: services.indicator_add(actor=request.user, standard=s, fields=d),
+                 "#indicators", "indicator_form")
+
+
+@login_required
+@require_POST
+def set_status(request, pk):
+    standard = _standard(request, pk, "standards.manage")
+    form = StatusForm(request.POST, standard=standard)
+    if form.is_valid():
+        try:
+            services.set_status(actor=request.user, standard=standard, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect("standards:detail", pk=pk)
+    return _detail(request, standard, status=INVALID, status_form=form)
+
+
+@login_required
+@require_POST
+def decide(request, pk, amendment_pk):
+    standard = _standard(request, pk, "standards.manage")
+    amendment = get_in_scope(standard.amendments.all(), pk=amendment_pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.amendment_decide(actor=request.user, amendment=amendment,
+                                      accept=form.cleaned_data["accept"],
+                                      reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(reverse("standards:detail", args=[pk]) + "#text")
+    else:
+        messages.error(request, _("Choose whether to accept or decline the amendment."))
+    return _detail(request, Standard.objects.get(pk=standard.pk), status=INVALID)
+
+
+@login_required
+def version(request, pk, number):
+    standard = _standard(request, pk)
+    current = get_in_scope(standard.versions.select_related("author", "event"), number=number)
+    previous = standard.versions.filter(number__lt=number).first()
+    changes = []
+    for name in ("title", *TEXT_FIELDS):
+        old = previous.content.get(name, "") if previous else ""
+        new = current.content.get(name, "")
+        if old != new:
+            changes.append((Standard._meta.get_field(name).verbose_name,
+                            selectors.diff(old, new)))
+    return render(request, "standards/version.html", {
+        "standard": standard, "municipality": standard.municipality, "version": current,
+        "previous": previous, "changes": changes})
+
+
+@login_required
+@require_POST
+def copy(request, pk, template_pk):
+    municipality = _municipality(request, pk, manage=True)
+    template = get_in_scope(selectors.templates_for(municipality), pk=template_pk)
+    standard = services.copy_template(actor=request.user, template=template,
+                                      municipality=municipality)
+    messages.success(request, _("The document was copied as a draft; its origin is kept."))
+    return redirect("standards:detail", pk=standard.pk)
+
+
+@login_required
+def concept(request, pk):
+    municipality = _municipality(request, pk)
+    can_manage = rules.test_rule("standards.manage", request.user, municipality)
+    instance = Concept.objects.filter(municipality=municipality).first() or Concept(
+        municipality=municipality)
+    form = ConceptForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        require_rule("standards.manage", request.user, municipality)
+        if form.is_valid():
+            services.concept_save(actor=request.user, municipality=municipality,
+                                  fields=form.cleaned_data)
+            messages.success(request, _("The quality concept was saved."))
+            return redirect("standards:concept", pk=pk)
+    return render(request, "standards/concept.html", {
+        "municipality": municipality, "form": form, "can_manage": can_manage,
+        "content": documents.content(municipality)},
+        status=INVALID if form.is_bound and form.errors else 200)
+
+
+@login_required
+def concept_export(request, pk, fmt):
+    municipality = _municipality(request, pk)
+    body = documents.pdf(municipality) if fmt == "pdf" else documents.docx(municipality)
+    types = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-"
+             "officedocument.wordprocessingml.document"}
+    response = HttpResponse(body, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="qualitaetskonzept-{pk}.{fmt}"'
+    log_action(actor=request.user, action="export", obj=municipality,
+               summary=f"quality concept as {fmt}")
+    return response
