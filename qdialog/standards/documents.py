@@ -8,16 +8,21 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from .models import Concept, Kind, Standard, Status
+
+
+CHAPTERS = {Kind.STANDARD: _l("Standards"), Kind.PROCEDURE: _l("Procedures"),
+            Kind.AGREEMENT: _l("Cooperation agreements"), Kind.MISSION: _l("Mission statement")}
 
 
 def content(municipality) -> dict:
     concept = Concept.objects.filter(municipality=municipality).first()
     adopted = list(Standard.objects.filter(municipality=municipality, status=Status.ADOPTED)
                    .prefetch_related("indicators").order_by("kind", "area", "title"))
-    chapters = [(label, [s for s in adopted if s.kind == value])
-                for value, label in Kind.choices]
+    chapters = [(CHAPTERS[value], [s for s in adopted if s.kind == value])
+                for value in Kind.values]
     return {"municipality": municipality,
             "title": concept.title if concept else _("Quality concept child protection"),
             "introduction": concept.introduction if concept else "",

@@ -1,5 +1,5 @@
-"""Agreed documents of a municipality: standards („Eckpfeiler guter Fachpraxis“) in the schema of the
-Bremen and Dormagen catalogues, procedures, cooperation agreements and the mission statement –
+"""Agreed documents of a municipality: standards („Eckpfeiler guter Fachpraxis“) in the schema of
+the Bremen and Dormagen catalogues, procedures, cooperation agreements and the mission statement –
 drafted together (comments by paragraph, amendments, consent ratings), versioned, adopted, and
 assembled into the quality concept."""
 

@@ -187,6 +187,9 @@ def _demo_load() -> Programme:
     from qdialog.casereviews import demo as review_demo
 
     review_demo.load(first_model, coordinator, people[Role.PARTICIPANT])
+    from qdialog.standards import demo as standard_demo
+
+    standard_demo.load(first_model, coordinator, people[Role.PARTICIPANT])
     from qdialog.actions import demo as action_demo
 
     action_demo.load(programme, people[Role.PARTICIPANT])
