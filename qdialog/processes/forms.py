@@ -154,3 +154,15 @@ class EventFileForm(forms.ModelForm):
     class Meta:
         model = EventFile
         fields = ["title", "file"]
+
+
+class DecisionStandardForm(forms.Form):
+    standard = forms.ModelChoiceField(label=_("Concerns the standard"), queryset=None,
+                                      required=False)
+
+    def __init__(self, *args, municipality, **kwargs):
+        from qdialog.standards.models import Standard
+
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].queryset = Standard.objects.filter(
+            municipality=municipality).order_by("title")

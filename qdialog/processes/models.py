@@ -287,6 +287,9 @@ class Invitation(models.Model):
 class Decision(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
+    standard = models.ForeignKey("standards.Standard", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="decisions",
+                                 verbose_name=_("concerns the standard"))
 
     class Meta:
         ordering = ["id"]

@@ -172,3 +172,16 @@ def feed_token(user, owner) -> str:
 
     key = "c" if isinstance(owner, Cluster) else "m"
     return signing.dumps({"u": user.pk, key: owner.pk}, salt=FEED_SALT)
+
+
+@transaction.atomic
+def decision_link_standard(*, actor, decision: Decision, standard) -> None:
+    """Link a decision to the standard (or agreement) it concerns, or unlink it (None)."""
+    process = decision.event.process
+    if standard is not None and standard.municipality_id != process.municipality_id:
+        raise ValidationError(_("The standard belongs to another municipality."))
+    decision.standard = standard
+    decision.save(update_fields=["standard"])
+    log_action(actor=actor, action="update", obj=decision.event,
+               summary=f"decision {decision.pk} linked to standard "
+                       f"{standard.pk if standard else '-'}")

@@ -33,6 +33,8 @@ urlpatterns = [
          name="attendance_list"),
     path("events/<int:pk>/minutes/", views_events.minutes, name="minutes"),
     path("events/<int:pk>/decisions/", views_events.decision_add, name="decision_add"),
+    path("events/<int:pk>/decisions/<int:decision_pk>/standard/",
+         views_events.decision_standard, name="decision_standard"),
     path("events/<int:pk>/event.ics", views_events.ical, name="ical"),
     path("events/<int:pk>/files/", views_events.file_add, name="file_add"),
     path("events/<int:pk>/files/<int:file_pk>/", views_events.file_download,

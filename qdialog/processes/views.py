@@ -110,8 +110,8 @@ def cluster_process_create(request, pk):
 
 
 def timeline(process):
-    """Phases, events and the survey waves of the municipality (or the cluster's common waves)
-    in date order (undated phases last)."""
+    """Phases, events, the survey waves of the municipality (or the cluster's common waves), its
+    adopted standards and the due dates of its actions, in date order (undated phases last)."""
     from qdialog.surveys.models import Wave
 
     entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p}
@@ -125,6 +125,16 @@ def timeline(process):
                 for w in waves]
     entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
                  "object": e} for e in process.events.all()]
+    if not process.is_cluster_process:
+        from qdialog.actions.models import Action
+        from qdialog.standards.models import Standard
+
+        entries += [{"date": s.adopted_on, "end": None, "kind": "standard", "object": s}
+                    for s in Standard.objects.filter(municipality_id=process.municipality_id,
+                                                     adopted_on__isnull=False)]
+        entries += [{"date": a.due_on, "end": None, "kind": "action", "object": a}
+                    for a in Action.objects.filter(municipality_id=process.municipality_id,
+                                                   due_on__isnull=False)]
     dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
     return dated + [e for e in entries if not e["date"]]
 

@@ -44,13 +44,23 @@ def _event(request, pk, manage=False):
     return event
 
 
+def _standards(process):
+    if process.municipality_id is None:
+        return []
+    from qdialog.standards.models import Standard
+
+    return list(Standard.objects.filter(municipality_id=process.municipality_id)
+                .order_by("title").only("pk", "title"))
+
+
 def _detail(request, event, status=200, **forms):
     process = event.process
     context = {
         "event": event, **where(process), "agenda": event.agenda.all(),
         "invitations": event.invitations.select_related(
             "organisation__municipality").prefetch_related("contacts"),
-        "decisions": event.decisions.prefetch_related("actions"),
+        "decisions": event.decisions.select_related("standard").prefetch_related("actions"),
+        "standards": _standards(process),
         "coverage": services.coverage(event),
         "agenda_form": AgendaItemForm(),
         "invite_form": InviteOrganisationsForm(process=process),
@@ -274,3 +284,23 @@ def feed(request, token):
               if rules.test_rule("processes.view_event", user, e)]
     calendar = _calendar(events, f"qdialog – {owner}")
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+@require_POST
+def decision_standard(request, pk, decision_pk):
+    """Link a decision of the minutes to the standard it concerns."""
+    from .forms import DecisionStandardForm
+
+    event = _event(request, pk, manage=True)
+    decision = get_in_scope(event.decisions.all(), pk=decision_pk)
+    municipality = event.process.municipality
+    if municipality is None:
+        raise Http404
+    form = DecisionStandardForm(request.POST, municipality=municipality)
+    if not form.is_valid():
+        messages.error(request, _("Choose a standard of this municipality."))
+        return _detail(request, event, status=INVALID)
+    services.decision_link_standard(actor=request.user, decision=decision,
+                                    standard=form.cleaned_data["standard"])
+    return redirect(reverse("processes:event", args=[pk]) + "#minutes")

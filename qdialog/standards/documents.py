@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _l
 
 from .models import Concept, Kind, Standard, Status
 
-
 CHAPTERS = {Kind.STANDARD: _l("Standards"), Kind.PROCEDURE: _l("Procedures"),
             Kind.AGREEMENT: _l("Cooperation agreements"), Kind.MISSION: _l("Mission statement")}
 

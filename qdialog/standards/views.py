@@ -100,6 +100,8 @@ def _detail(request, standard, status=200, **forms):
         "indicator_results": selectors.indicator_results(standard),
         "versions": standard.versions.select_related("author", "event"),
         "actions": standard.actions.all(),
+        "decisions": [d for d in standard.decisions.select_related("event__process")
+                      if rules.test_rule("processes.view_event", request.user, d.event)],
         "can_manage": rules.test_rule("standards.manage", request.user, municipality),
         "can_take_part": standard.is_open_for_comments,
         "rating_form": RatingForm(initial={"value": own.value if own else None,

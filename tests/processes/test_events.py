@@ -43,7 +43,7 @@ CASES = [
 
 # file_download and feed are covered by their own tests below (they need a file / a token)
 POST_ONLY = {"agenda_add", "invite", "attendance", "decision_add", "file_add", "file_delete",
-             "file_download", "feed"}
+             "file_download", "feed", "decision_standard"}
 
 
 @pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
@@ -317,3 +317,44 @@ def test_calendar_feed_refuses_bad_or_stale_tokens(client, world, event):
     assert client.get(reverse("processes:feed", args=[foreign])).status_code == 404
     world.memberships["carol"].delete()
     assert client.get(reverse("processes:feed", args=[token])).status_code == 404
+
+
+def test_decision_linked_to_a_standard(client_for, world, event):
+    from qdialog.standards import services as standard_services
+    from tests.standards.test_standards import FIELDS
+
+    standard = standard_services.standard_create(actor=None, municipality=world.m1,
+                                                 fields=FIELDS)
+    foreign = standard_services.standard_create(actor=None, municipality=world.m3,
+                                                fields=FIELDS)
+    decision = services.decision_add(actor=None, event=event, text="Standard wird erprobt.")
+    url = reverse("processes:decision_standard", args=[event.pk, decision.pk])
+    assert client_for("paul").post(url, {"standard": standard.pk}).status_code == 404
+    refused = client_for("mia").post(url, {"standard": foreign.pk})
+    assert refused.status_code == 400
+    assert client_for("mia").post(url, {"standard": standard.pk}).status_code == 302
+    decision.refresh_from_db()
+    assert decision.standard == standard
+    body = client_for("mia").get(reverse("standards:detail", args=[standard.pk])) \
+        .content.decode()
+    assert "Standard wird erprobt." in body
+    # a participant whose organisation is not invited does not see the decision there
+    assert "Standard wird erprobt." not in client_for("paul").get(
+        reverse("standards:detail", args=[standard.pk])).content.decode()
+
+
+def test_timeline_shows_adopted_standards_and_due_actions(client_for, world, process):  # noqa: F811
+    import datetime as dt
+
+    from qdialog.actions import services as action_services
+    from qdialog.standards import services as standard_services
+    from tests.standards.test_standards import FIELDS, adopt
+
+    standard = standard_services.standard_create(actor=None, municipality=world.m1,
+                                                 fields=FIELDS)
+    adopt(standard)
+    action_services.action_create(actor=None, municipality=world.m1, fields={
+        "title": "Rückmeldefrist einführen", "due_on": dt.date(2027, 3, 1)})
+    body = client_for("paul").get(reverse("processes:detail", args=[process.pk])) \
+        .content.decode()
+    assert standard.title in body and "Rückmeldefrist einführen" in body
