@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.models import MunicipalityScoped
 from qdialog.tenancy.models import Municipality, Organisation
 
 
@@ -37,7 +38,7 @@ class Origin(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Action(models.Model):
+class Action(MunicipalityScoped, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
                                      related_name="actions", verbose_name=_("municipality"))
     title = models.CharField(_("title"), max_length=200)
@@ -86,11 +87,6 @@ class Action(models.Model):
     def clean(self):
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             raise ValidationError({"due_on": _("The due date must not lie before the start.")})
-
-    @property
-    def audit_scope(self):
-        return {"programme_id": self.municipality.programme_id,
-                "municipality_id": self.municipality_id}
 
     @property
     def is_open(self) -> bool:

@@ -4,16 +4,7 @@ run by its coordinators; the responsible person may report progress on their own
 import rules
 
 from qdialog.core.scope import scope_for
-
-
-@rules.predicate
-def sees_plan(user, municipality):
-    return municipality is not None and scope_for(user).sees_municipality(municipality)
-
-
-@rules.predicate
-def manages_plan(user, municipality):
-    return municipality is not None and scope_for(user).manages_municipality(municipality)
+from qdialog.tenancy.rules import manages_municipality, sees_municipality
 
 
 @rules.predicate
@@ -25,6 +16,6 @@ def reports_progress(user, action):
         action.responsible_person_id == user.pk and scope.sees_municipality(action.municipality))
 
 
-rules.add_rule("actions.view", sees_plan)
-rules.add_rule("actions.manage", manages_plan)
+rules.add_rule("actions.view", sees_municipality)
+rules.add_rule("actions.manage", manages_municipality)
 rules.add_rule("actions.progress", reports_progress)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.models import MunicipalityScoped
 from qdialog.incidents.models import AgeBand
 from qdialog.tenancy.models import Municipality, ProfessionalSystem
 
@@ -76,7 +77,7 @@ STAGE_ORDER = list(Stage.values)
 OPEN_STAGES = {Stage.PREPARATION, Stage.DATA_COLLECTION, Stage.ANALYSIS}
 
 
-class CaseReview(models.Model):
+class CaseReview(MunicipalityScoped, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
                                      related_name="case_reviews", verbose_name=_("municipality"))
     title = models.CharField(_("title"), max_length=200,
@@ -112,11 +113,6 @@ class CaseReview(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_scope(self):
-        return {"programme_id": self.municipality.programme_id,
-                "municipality_id": self.municipality_id}
 
     @property
     def is_open(self) -> bool:

@@ -72,3 +72,12 @@ class AuditEntry(models.Model):
     @property
     def object_kind(self):
         return self.content_type.model_class()._meta.verbose_name if self.content_type else ""
+
+
+class MunicipalityScoped:
+    """Mixin for models with a `municipality`: audit entries land in its scope."""
+
+    @property
+    def audit_scope(self):
+        return {"programme_id": self.municipality.programme_id,
+                "municipality_id": self.municipality_id}

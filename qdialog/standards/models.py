@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.models import MunicipalityScoped
 from qdialog.tenancy.models import Municipality
 
 
@@ -59,7 +60,7 @@ STATUS_FLOW = {Status.DRAFT: [Status.CONSULTATION],
 TEXT_FIELDS = ("challenge", "typical_errors", "text", "process_design")
 
 
-class Standard(models.Model):
+class Standard(MunicipalityScoped, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
                                      related_name="standards", verbose_name=_("municipality"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
@@ -96,11 +97,6 @@ class Standard(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_scope(self):
-        return {"programme_id": self.municipality.programme_id,
-                "municipality_id": self.municipality_id}
 
     @property
     def is_open_for_comments(self) -> bool:
@@ -228,7 +224,7 @@ class Rating(models.Model):
                                                name="one_rating_per_version")]
 
 
-class Concept(models.Model):
+class Concept(MunicipalityScoped, models.Model):
     """The quality concept of a municipality: an introduction and the adopted documents."""
 
     municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE,
@@ -238,7 +234,3 @@ class Concept(models.Model):
     introduction = models.TextField(_("introduction"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    @property
-    def audit_scope(self):
-        return {"programme_id": self.municipality.programme_id,
-                "municipality_id": self.municipality_id}
