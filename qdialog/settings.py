@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "qdialog.core.middleware.ScopeMiddleware",
     "qdialog.accounts.middleware.RequireMFAMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "qdialog.urls"
@@ -236,6 +237,15 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp), in every mode so that tests see what production sends:
+# scripts only from our own origin – no inline scripts, no eval. Inline styles stay allowed
+# because the charts are SVG drawn on the server with presentation attributes.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"],
+    "base-uri": ["'self'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+}}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
