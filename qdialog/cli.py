@@ -23,6 +23,9 @@ OWN_COMMANDS = {
     "import-answers": "Import paper questionnaires from CSV into a survey wave.",
     "send-reminders": "E-mail reminders to invited people who have not answered (for cron).",
     "api-token": "Issue an API token for a person (for statistics tools).",
+    "send-action-reminders": "E-mail responsible people about overdue and due actions (cron).",
+    "backup": "Write the database and uploaded files into one archive.",
+    "restore": "Restore a backup archive into an empty installation.",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
@@ -32,6 +35,7 @@ ALIASES = {
     "import-answers": "import_answers",
     "send-reminders": "send_reminders",
     "api-token": "api_token",
+    "send-action-reminders": "send_action_reminders",
 }
 
 HELP = """usage: qdialog <command> [options]
