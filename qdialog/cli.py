@@ -26,6 +26,7 @@ OWN_COMMANDS = {
     "send-action-reminders": "E-mail responsible people about overdue and due actions (cron).",
     "backup": "Write the database and uploaded files into one archive.",
     "restore": "Restore a backup archive into an empty installation.",
+    "delete-person": "Delete a person's account; contributions stay as 'deleted person'.",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
@@ -36,6 +37,7 @@ ALIASES = {
     "send-reminders": "send_reminders",
     "api-token": "api_token",
     "send-action-reminders": "send_action_reminders",
+    "delete-person": "delete_person",
 }
 
 HELP = """usage: qdialog <command> [options]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/profile/data.json", account_views.my_data, name="profile_data"),
     # allauth's views, answering invalid input with 400 (same names, so they take precedence)
     path("accounts/login/", account_views.LoginView.as_view(), name="account_login"),
     path("accounts/password/change/", account_views.PasswordChangeView.as_view(),

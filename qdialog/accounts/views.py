@@ -59,3 +59,22 @@ class PasswordResetView(_InvalidFormAnswers400, allauth_views.PasswordResetView)
 
 class PasswordResetFromKeyView(_InvalidFormAnswers400, allauth_views.PasswordResetFromKeyView):
     pass
+
+
+@login_required
+def my_data(request):
+    """Everything stored about me, as a JSON download (DSGVO Art. 15 and 20)."""
+    import json
+
+    from django.http import HttpResponse
+
+    from qdialog.core.audit import log_action
+
+    from .personal_data import export
+
+    body = json.dumps(export(request.user), ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="meine-daten-qdialog.json"'
+    log_action(actor=request.user, action="export", obj=request.user,
+               summary="own personal data")
+    return response

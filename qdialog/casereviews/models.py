@@ -147,7 +147,7 @@ class ReviewMember(_Part):
 
     review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="members")
     team = models.CharField(_("team"), max_length=12, choices=Team.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              blank=True, related_name="+", verbose_name=_("person with access"))
     role = models.CharField(_("role"), max_length=120,
                             help_text=_("e.g. „Fachkraft ASD“, „Leitung Kita“ – no names."))

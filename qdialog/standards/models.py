@@ -211,8 +211,8 @@ class Rating(models.Model):
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="ratings")
     version = models.PositiveIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="+")  # a deleted person's rating stays, unnamed
     value = models.PositiveSmallIntegerField(_("your consent"), choices=CONSENT_SCALE,
                                              validators=[MinValueValidator(1),
                                                          MaxValueValidator(5)])
