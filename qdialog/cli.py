@@ -27,6 +27,7 @@ OWN_COMMANDS = {
     "backup": "Write the database and uploaded files into one archive.",
     "restore": "Restore a backup archive into an empty installation.",
     "delete-person": "Delete a person's account; contributions stay as 'deleted person'.",
+    "apply-retention": "Export, then delete what the retention periods say is due (cron).",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
@@ -38,6 +39,7 @@ ALIASES = {
     "api-token": "api_token",
     "send-action-reminders": "send_action_reminders",
     "delete-person": "delete_person",
+    "apply-retention": "apply_retention",
 }
 
 HELP = """usage: qdialog <command> [options]

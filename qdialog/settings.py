@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qdialog.casereviews",
     "qdialog.actions",
     "qdialog.standards",
+    "qdialog.retention",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("qdialog.casereviews.urls")),
     path("", include("qdialog.actions.urls")),
     path("", include("qdialog.standards.urls")),
+    path("", include("qdialog.retention.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

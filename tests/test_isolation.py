@@ -55,7 +55,7 @@ PUBLIC_PREFIXES = ("account_", "mfa_", "profile")
 ROOT = {"m": "municipality", "c": "cluster", "processes": "process", "events": "event",
         "waves": "wave", "instruments": "instrument", "reports": "report",
         "incident-reports": "incident", "reporting": "system", "case-reviews": "review",
-        "actions": "action", "standards": "standard"}
+        "actions": "action", "standards": "standard", "exports": "shredder"}
 BY_NAME = {"phase_pk": "phase", "group_pk": "group", "member_pk": "group_member",
            "event_pk": "event", "file_pk": "event_file", "decision_pk": "decision",
            "org_pk": "organisation", "membership_pk": "membership", "relation_pk": "relation",
@@ -192,6 +192,10 @@ def target(world, settings, tmp_path):
     report = Report.objects.create(wave=waves[0], kind="municipality", file_format="pdf",
                                    municipality=m1)
     action = actions.action_create(actor=mia, municipality=m1, fields={"title": "A"})
+    from qdialog.retention.models import ShredderExport
+
+    shredder = ShredderExport.objects.create(programme=world.a,
+                                             file=ContentFile(b"PK", name="export.zip"))
     return SimpleNamespace(
         municipality=m1, cluster=world.a1, process=process, phase=process.phases.first(),
         group=group, group_member=member, event=event, event_file=event_file,
@@ -199,7 +203,8 @@ def target(world, settings, tmp_path):
         relation=relation, contact=contact, instrument=instrument, section=section,
         item=section.items.first(), wave=waves[0], wave2=waves[1], code=code, report=report,
         system=system, incident=incident, review=review, episode=episode, factor=factor,
-        standard=standard, template=template, amendment=amendment, action=action, token="")
+        standard=standard, template=template, amendment=amendment, action=action,
+        shredder=shredder, token="")
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+"""How long a programme keeps what, and the exports taken before deleting (the pattern pretix
+calls a shredder)."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qdialog.tenancy.models import Programme
+
+MONTHS = {"null": True, "blank": True, "validators": [MaxValueValidator(1200)],
+          "help_text": _("Months; empty keeps it.")}
+
+
+class RetentionPolicy(models.Model):
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE,
+                                     related_name="retention")
+    answers = models.PositiveIntegerField(_("survey answers"), **MONTHS)
+    free_texts = models.PositiveIntegerField(_("free-text answers"), **MONTHS)
+    case_reviews = models.PositiveIntegerField(_("case reviews"), **MONTHS)
+    incident_reports = models.PositiveIntegerField(_("near-miss reports"), **MONTHS)
+    audit_entries = models.PositiveIntegerField(_("audit log entries"), **MONTHS)
+    invitation_addresses = models.PositiveIntegerField(
+        _("invitation e-mail addresses of open waves"), **MONTHS)
+
+    class Meta:
+        verbose_name = _("retention policy")
+
+    @property
+    def audit_scope(self):
+        return {"programme_id": self.programme_id}
+
+
+class ShredderExport(models.Model):
+    """What a retention run deleted, kept for download before it is gone for good."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="shredder/%Y/%m/")
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,140 @@
+"""The retention job: find what is due, export it, then delete or anonymise it, with an audit
+entry. Runs daily (`qdialog apply-retention`) or when institute staff press the button."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from qdialog.core.audit import log_action
+
+from .models import RetentionPolicy, ShredderExport
+
+CATEGORIES = ("answers", "free_texts", "case_reviews", "incident_reports", "audit_entries",
+              "invitation_addresses")
+
+
+def months_before(today: dt.date, months: int) -> dt.date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return dt.date(year, month, day)
+
+
+def _text_keys(wave) -> set[str]:
+    from qdialog.surveys import schema
+
+    return {v.name for v in schema.compiled(wave.instrument).variables if v.measure == "text"}
+
+
+def due(policy: RetentionPolicy, today=None) -> dict:
+    """{category: queryset or list} of what the policy says must go now."""
+    from qdialog.casereviews.models import CaseReview
+    from qdialog.core.models import AuditEntry
+    from qdialog.incidents.models import IncidentReport
+    from qdialog.surveys.models import AccessCode, Response
+
+    today = today or timezone.localdate()
+    programme = policy.programme
+    found = {}
+    if policy.answers is not None:
+        found["answers"] = Response.objects.filter(
+            wave__programme=programme, submitted_on__lt=months_before(today, policy.answers))
+    if policy.free_texts is not None:
+        older = Response.objects.filter(wave__programme=programme, submitted_on__lt=months_before(
+            today, policy.free_texts)).select_related("wave__instrument")
+        if "answers" in found:
+            older = older.exclude(pk__in=found["answers"].values("pk"))
+        keys_by_wave, with_texts = {}, []
+        for response in older.iterator():
+            keys = keys_by_wave.setdefault(response.wave_id, _text_keys(response.wave))
+            if any(response.answers.get(k) not in (None, "") for k in keys):
+                with_texts.append((response, keys))
+        found["free_texts"] = with_texts
+    if policy.case_reviews is not None:
+        found["case_reviews"] = CaseReview.objects.filter(
+            municipality__programme=programme,
+            created_at__date__lt=months_before(today, policy.case_reviews))
+    if policy.incident_reports is not None:
+        found["incident_reports"] = IncidentReport.objects.filter(
+            system__programme=programme,
+            received_on__lt=months_before(today, policy.incident_reports))
+    if policy.audit_entries is not None:
+        found["audit_entries"] = AuditEntry.objects.filter(
+            programme=programme, at__date__lt=months_before(today, policy.audit_entries))
+    if policy.invitation_addresses is not None:
+        found["invitation_addresses"] = AccessCode.objects.filter(
+            wave__programme=programme,
+            wave__opens_on__lt=months_before(today, policy.invitation_addresses)).exclude(email="")
+    return found
+
+
+def counts(found: dict) -> dict[str, int]:
+    return {k: (len(v) if isinstance(v, list) else v.count()) for k, v in found.items()}
+
+
+def _export(found: dict) -> bytes:
+    from qdialog.casereviews.models import (
+        ChronologyEntry,
+        ContributingFactor,
+        Episode,
+        Hypothesis,
+        Pattern,
+        Recommendation,
+        ReviewMember,
+        Source,
+    )
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for category, items in found.items():
+            if category == "free_texts":
+                data = [{"response": r.pk, "wave": r.wave_id,
+                         "texts": {k: r.answers.get(k) for k in keys if r.answers.get(k)}}
+                        for r, keys in items]
+                archive.writestr("free_texts.json", json.dumps(data, ensure_ascii=False))
+            elif category == "case_reviews":
+                reviews = list(items)
+                parts = [*reviews]
+                for model in (ReviewMember, Source, ChronologyEntry, Episode, Hypothesis, Pattern,
+                              Recommendation):
+                    parts += list(model.objects.filter(review__in=reviews))
+                parts += list(ContributingFactor.objects.filter(episode__review__in=reviews))
+                archive.writestr("case_reviews.json", serializers.serialize("json", parts))
+            else:
+                archive.writestr(f"{category}.json", serializers.serialize("json", items))
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def shred(policy: RetentionPolicy, *, actor=None, today=None) -> ShredderExport | None:
+    """Export what is due, then delete or anonymise it. None when nothing is due."""
+    found = due(policy, today)
+    numbers = {k: v for k, v in counts(found).items() if v}
+    if not numbers:
+        return None
+    found = {k: v for k, v in found.items() if k in numbers}
+    stamp = timezone.now()
+    export = ShredderExport.objects.create(
+        programme=policy.programme, summary=numbers,
+        file=ContentFile(_export(found), name=f"shredder-{stamp:%Y%m%d-%H%M%S}.zip"))
+    for category, items in found.items():
+        if category == "free_texts":
+            for response, keys in items:
+                response.answers = {k: v for k, v in response.answers.items() if k not in keys}
+                response.save(update_fields=["answers"])
+        elif category == "invitation_addresses":
+            items.update(email="")
+        else:
+            items.delete()
+    log_action(actor=actor, action="delete", obj=policy.programme,
+               summary="retention: " + ", ".join(f"{k} {v}" for k, v in numbers.items()))
+    return export

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "retention"
+
+urlpatterns = [
+    path("p/<slug:slug>/retention/", views.settings_page, name="settings"),
+    path("p/<slug:slug>/retention/apply/", views.apply_now, name="apply"),
+    path("p/<slug:slug>/retention/exports/<int:pk>/", views.export_download, name="export"),
+]
