@@ -40,7 +40,8 @@ def settings_page(request, slug):
         messages.success(request, _("The retention periods were saved."))
         return redirect("retention:settings", slug=slug)
     labels = {n: RetentionPolicy._meta.get_field(n).verbose_name for n in services.CATEGORIES}
-    due = services.counts(services.due(policy))
+    # the stored periods: a refused form has already written its values onto `policy`
+    due = services.counts(services.due(RetentionPolicy.objects.get(pk=policy.pk)))
     return render(request, "retention/settings.html", {
         "programme": policy.programme, "form": form,
         "due": [(labels[k], n) for k, n in due.items()],

@@ -305,7 +305,8 @@ def paper_entry(request, pk):
             if chosen is None:
                 municipality_error = _("Please choose the municipality.")
         if problems.foreign or not services.TOKEN_RE.match(token):
-            return HttpResponse(_("The form could not be read."), status=400)
+            return HttpResponse(_("The form could not be read."), status=400,
+                                content_type="text/plain; charset=utf-8")
         if not problems and not municipality_error:
             try:
                 services.response_submit(wave=wave, answers=answers, language="de",
