@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
