@@ -32,6 +32,18 @@ api = NinjaAPI(title="qdialog results API", version="1.0.0", urls_namespace="api
                description=__doc__)
 
 
+class Message(Schema):
+    """Why a request was refused (e.g. "Not Found", "Unauthorized")."""
+
+    detail: str
+
+
+class Invalid(Schema):
+    """Which parameter was wrong, and why."""
+
+    detail: list[dict]
+
+
 class WaveOut(Schema):
     id: int
     title: str
@@ -121,14 +133,16 @@ def _group(g: GroupFigures) -> dict:
             "figures": figures}
 
 
-@api.get("/waves", response=list[WaveOut], summary="Survey waves whose results you may read")
+@api.get("/waves", response={200: list[WaveOut], 401: Message},
+         summary="Survey waves whose results you may read")
 def waves(request):
     scope = scope_for(request.user)
     return [_wave_out(w) for w in scope.result_waves().select_related(
         "instrument", "programme", "municipality", "cluster").order_by("-opens_on")]
 
 
-@api.get("/waves/{wave_id}/results", response=ResultsOut,
+@api.get("/waves/{wave_id}/results",
+         response={200: ResultsOut, 401: Message, 404: Message, 422: Invalid},
          summary="Results of a wave, suppressed like the web pages")
 def results(request, wave_id: int, municipality: int | None = None):
     scope = scope_for(request.user)

@@ -1,0 +1,19 @@
+"""Property-based checks of the JSON API against its own OpenAPI description (schemathesis):
+for generated requests – valid and invalid parameters, with a token of institute staff – the API
+never answers with a server error, only with documented status codes, and its answers (refusals
+included, which say why) match the description."""
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from qdialog.api.models import ApiToken
+from qdialog.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_fails_and_matches_its_description(case, world):
+    _record, token = ApiToken.issue(user=world.people["alice"], name="fuzz")
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
