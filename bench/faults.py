@@ -103,6 +103,15 @@ async def prepare_report(port, key, n):
     raise RuntimeError("report form not reachable")
 
 
+def acknowledged(kind: str, status: int, body: bytes) -> bool:
+    """What a browser would show as "stored": the thank-you redirect (303) – or, for a retry of
+    a submission that was stored while its answer got lost, "answers already received" (409);
+    for a report the thank-you page with the follow-up code."""
+    if kind == "answer":
+        return status in (303, 409)
+    return status == 200 and b"qd-code" in body
+
+
 def worker_pids(master: int) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
@@ -125,7 +134,7 @@ async def play(port, master, jobs, concurrency, kill_after):
         while queue:
             index, (kind, path, cookie, payload) = queue.pop(0)
             status, _, body = await http(port, _post(port, path, cookie, payload))
-            ok = status == 303 if kind == "answer" else (status == 200 and b"qd-code" in body)
+            ok = acknowledged(kind, status, body)
             outcomes[index] = ok
             done["n"] += 1
             if done["n"] in (kill_after, 2 * kill_after):
@@ -150,7 +159,7 @@ async def retry(port, jobs, outcomes):
         while not ok and attempts < 500:
             attempts += 1
             status, _, body = await http(port, _post(port, path, cookie, payload))
-            ok = status == 303 if kind == "answer" else (status == 200 and b"qd-code" in body)
+            ok = acknowledged(kind, status, body)
             if not ok:
                 await asyncio.sleep(0.2)
         outcomes[index] = ok
