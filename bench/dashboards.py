@@ -9,13 +9,13 @@ and the number of queries. The last line is one JSON object with all figures.
 """
 
 import argparse
-import warnings
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -1,16 +1,20 @@
 """Faults: survey answers and anonymous reports submitted under load while a server worker is
-killed. Every submission the client saw acknowledged must be stored exactly once; the others are
-retried with the same form (same submission token, same follow-up code) and then must be stored
-exactly once too.
+killed, or while the database is restarted. Every submission the client saw acknowledged must be
+stored exactly once; the others are retried with the same form (same submission token, same
+follow-up code) and then must be stored exactly once too.
 
-    .venv/bin/python bench/faults.py                 # SQLite (a fresh file)
-    DATABASE_URL=postgres://… .venv/bin/python bench/faults.py
+    .venv/bin/python bench/faults.py                 # worker killed, SQLite (a fresh file)
+    DATABASE_URL=postgres://… .venv/bin/python bench/faults.py      # worker killed, PostgreSQL
+    .venv/bin/python bench/faults.py --fault database   # PostgreSQL restarted (throw-away cluster)
     options: --respondents 60  --reports 40  --concurrency 6
 
 Starts `qdialog serve` (gunicorn, 2 workers, production mode), plays respondents and reporters
-concurrently, and sends SIGKILL to a worker – while submissions are in flight – once a third and
-again once two thirds of them are through (gunicorn starts new ones). The last line is one JSON
-object; "lost" and "doubled" must both be 0.
+concurrently and, once a third and again once two thirds of the submissions are through – while
+others are in flight – either sends SIGKILL to a worker (gunicorn starts a new one) or restarts
+PostgreSQL with `pg_ctl restart -m fast` (open transactions rolled back, every connection
+dropped). The database fault runs on its own throw-away cluster (bench/pgcluster.py), never on
+the database in DATABASE_URL. The last line is one JSON object; "lost" and "doubled" must both
+be 0.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,8 +47,8 @@ from bench.ingest import (  # noqa: E402
     setup_database,
 )
 
+MARKER_RE = re.compile(r"\((\d+)\)")
 CODE_RE = re.compile(rb'name="code" value="([^"]+)"')
-SHOWN_CODE_RE = re.compile(rb'class="qd-code"[^>]*>([A-Z0-9-]+)<')
 
 
 async def http(port: int, request: bytes) -> tuple[int, bytes, bytes]:
@@ -80,7 +85,8 @@ async def prepare_answer(port, code, n):
         status, head, body = await http(port, _get(path))
         if status == 200:
             payload = answers_body(CSRF_RE.search(body).group(1).decode(),
-                                   TOKEN_RE.search(body).group(1).decode(), n)
+                                   TOKEN_RE.search(body).group(1).decode(), n,
+                                   marker=f" ({n})")
             return path, COOKIE_RE.search(head).group(1).decode(), payload
         await asyncio.sleep(0.2)
     raise RuntimeError(f"page of {code} not reachable")
@@ -124,11 +130,13 @@ def worker_pids(master: int) -> list[int]:
     return pids
 
 
-async def play(port, master, jobs, concurrency, kill_after):
-    """jobs: [(kind, path, cookie, payload)]. Returns (first outcomes, kills)."""
+async def play(port, master, jobs, concurrency, kill_after, cluster=None):
+    """jobs: [(kind, path, cookie, payload)]. Returns (first outcomes, faults injected).
+    Without a cluster a worker is killed; with one, the database is restarted."""
     queue = list(enumerate(jobs))
     outcomes = [None] * len(jobs)
-    done = {"n": 0, "killed": []}
+    done = {"n": 0, "killed": [], "refusals": Counter()}
+    restarts = []
 
     async def one():
         while queue:
@@ -136,10 +144,16 @@ async def play(port, master, jobs, concurrency, kill_after):
             status, _, body = await http(port, _post(port, path, cookie, payload))
             ok = acknowledged(kind, status, body)
             outcomes[index] = ok
+            if not ok:
+                done["refusals"][str(status or "connection lost")] += 1
             done["n"] += 1
             if done["n"] in (kill_after, 2 * kill_after):
                 # a moment later, while other submissions are in flight
-                asyncio.get_running_loop().call_later(0.005, kill)
+                asyncio.get_running_loop().call_later(
+                    0.005, restart if cluster is not None else kill)
+
+    def restart():
+        restarts.append(asyncio.get_running_loop().run_in_executor(None, cluster.restart))
 
     def kill():
         victims = [pid for pid in worker_pids(master) if pid not in done["killed"]]
@@ -148,7 +162,8 @@ async def play(port, master, jobs, concurrency, kill_after):
             done["killed"].append(victims[0])
 
     await asyncio.gather(*(one() for _ in range(concurrency)))
-    return outcomes, done["killed"]
+    await asyncio.gather(*restarts)
+    return outcomes, (done["killed"] if cluster is None else restarts), done["refusals"]
 
 
 async def retry(port, jobs, outcomes):
@@ -171,7 +186,19 @@ def main():
     parser.add_argument("--respondents", type=int, default=60)
     parser.add_argument("--reports", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=6)
+    parser.add_argument("--fault", choices=["worker", "database"], default="worker")
     args = parser.parse_args()
+    if args.fault == "database":
+        from bench.pgcluster import ThrowawayCluster
+
+        with ThrowawayCluster() as cluster:
+            os.environ["DATABASE_URL"] = cluster.url
+            run_faults(args, cluster)
+    else:
+        run_faults(args, None)
+
+
+def run_faults(args, cluster):
     tmp = Path(tempfile.mkdtemp(prefix="qdialog-faults-"))
     env = {**os.environ, "QDIALOG_MODE": "production", "DJANGO_DEBUG": "false",
            "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
@@ -209,13 +236,13 @@ def main():
             jobs += [("report", *await prepare_report(port, system.key, n))
                      for n in range(args.reports)]
             jobs = [jobs[i] for i in sorted(range(len(jobs)), key=lambda i: (i * 7919) % 10007)]
-            outcomes, killed = await play(port, server.pid, jobs, args.concurrency,
-                                          kill_after=len(jobs) // 3)
+            outcomes, killed, refusals = await play(port, server.pid, jobs, args.concurrency,
+                                          kill_after=len(jobs) // 3, cluster=cluster)
             first = list(outcomes)
             attempts = await retry(port, jobs, outcomes)
-            return jobs, first, outcomes, killed, attempts
+            return jobs, first, outcomes, killed, attempts, refusals
 
-        jobs, first, final, killed, attempts = asyncio.run(run())
+        jobs, first, final, killed, attempts, refusals = asyncio.run(run())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -224,24 +251,40 @@ def main():
     connection.close()
     answers = sum(1 for kind, *_ in jobs if kind == "answer")
     reports = len(jobs) - answers
-    stored_answers = Response.objects.filter(wave=wave).count()
-    stored_reports = IncidentReport.objects.filter(system=system).count()
-    acknowledged_answers = sum(1 for (kind, *_), ok in zip(jobs, final) if kind == "answer" and ok)
-    acknowledged_reports = sum(1 for (kind, *_), ok in zip(jobs, final) if kind == "report" and ok)
+    # Each submission carries its number in a free text, so that every one can be checked for
+    # "stored exactly once" – not only the totals.
+    stored = Counter()
+    for (answer_set,) in Response.objects.filter(wave=wave).values_list("answers"):
+        stored[("answer", MARKER_RE.search(answer_set.get("t1", "")).group(1))] += 1
+    for text in IncidentReport.objects.filter(system=system).values_list("what_happened",
+                                                                          flat=True):
+        stored[("report", MARKER_RE.search(text).group(1))] += 1
+    stored_answers = sum(n for (kind, _), n in stored.items() if kind == "answer")
+    stored_reports = sum(n for (kind, _), n in stored.items() if kind == "report")
+    lost = doubled = 0
+    for (kind, path, cookie, payload), ok in zip(jobs, final):
+        n = MARKER_RE.search(urllib.parse.unquote_plus(payload.decode())).group(1)
+        count = stored.pop((kind, n), 0)
+        lost += bool(ok and count == 0)
+        doubled += max(0, count - 1)
+    doubled += sum(stored.values())  # stored, but never submitted
     result = {
-        "faults": "worker killed", "database": database, "killed_workers": len(killed),
+        "faults": "worker killed" if cluster is None else "database restarted",
+        "database": database,
+        ("killed_workers" if cluster is None else "database_restarts"): len(killed),
         "submissions": len(jobs), "answers": answers, "reports": reports,
         "acknowledged_first_try": sum(1 for ok in first if ok),
-        "failed_first_try": sum(1 for ok in first if not ok), "retries": attempts,
+        "failed_first_try": sum(1 for ok in first if not ok),
+        "first_try_failures": dict(refusals), "retries": attempts,
         "acknowledged_after_retries": sum(1 for ok in final if ok),
         "stored_answers": stored_answers, "stored_reports": stored_reports,
-        "lost": max(0, acknowledged_answers - stored_answers)
-        + max(0, acknowledged_reports - stored_reports),
-        "doubled": max(0, stored_answers - answers) + max(0, stored_reports - reports),
+        "lost": lost, "doubled": doubled,
     }
-    if database == "postgresql":
+    if database == "postgresql" and cluster is None:
         programme.delete()
-    print(f"database: {database}; killed {len(killed)} worker(s) during {len(jobs)} "
+    connection.close()
+    fault = "killed {} worker(s)" if cluster is None else "restarted the database {} time(s)"
+    print(f"database: {database}; {fault.format(len(killed))} during {len(jobs)} "
           f"submissions; {result['failed_first_try']} needed a retry")
     print(f"answers: {stored_answers} stored of {answers}; reports: {stored_reports} stored of "
           f"{reports}; lost {result['lost']}, doubled {result['doubled']}")

@@ -103,11 +103,11 @@ async def http(port: int, request: bytes) -> tuple[int, bytes, bytes]:
     return status, head, body
 
 
-def answers_body(csrf: str, token: str, rng_seed: int) -> bytes:
+def answers_body(csrf: str, token: str, rng_seed: int, marker: str = "") -> bytes:
     fields = [("csrfmiddlewaretoken", csrf), ("token", token), ("page", "0"),
               ("action", "submit"), ("lang", "de")]
     fields += [(f"q_i{n:02d}", str((n + rng_seed) % 5 + 1)) for n in range(1, ITEMS + 1)]
-    fields += [("q_t1", "Die Zusammenarbeit mit den Schulen hat sich verbessert."),
+    fields += [("q_t1", f"Die Zusammenarbeit mit den Schulen hat sich verbessert.{marker}"),
                ("q_t2", "Rückmeldungen nach Mitteilungen an das Jugendamt.")]
     return urllib.parse.urlencode(fields).encode()
 

@@ -24,4 +24,5 @@ def test_nothing_lost_or_doubled_when_a_worker_dies():
     assert figures["acknowledged_after_retries"] == figures["submissions"]
     assert figures["stored_answers"] == figures["answers"]
     assert figures["stored_reports"] == figures["reports"]
+    assert set(figures["first_try_failures"]) <= {"connection lost", "502", "503"}
     assert figures["lost"] == 0 and figures["doubled"] == 0
