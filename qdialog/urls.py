@@ -41,3 +41,5 @@ urlpatterns = [
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes
 # through a view that checks access (event files, agreements, reports).
+
+handler500 = "qdialog.core.errors.server_error"
