@@ -7,11 +7,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install translations serve messages vendor clean help
+.PHONY: demo test install translations serve messages vendor clean help audit
 
 help:
 	@echo "make demo   – install, migrate, load the demo programme and serve at http://$(HOST):$(PORT)/"
 	@echo "make test   – install if needed and run the whole test suite"
+	@echo "make audit  – check the locked dependencies for known vulnerabilities (needs internet)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,19 @@ demo: install
 
 test: install node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# pip-audit lives in its own environment, so that the audit tool never changes the product's.
+AUDIT_VENV  = .venv-audit
+AUDIT_STAMP = $(AUDIT_VENV)/.installed-stamp
+AUDIT_ARGS ?=
+
+$(AUDIT_STAMP): requirements-audit.lock
+	@test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-audit.lock
+	@touch $(AUDIT_STAMP)
+
+audit: $(AUDIT_STAMP)
+	$(AUDIT_VENV)/bin/python scripts/audit_dependencies.py $(AUDIT_ARGS)
 
 # Re-extract the translatable strings after changing texts, then translate locale/de/.
 messages: $(STAMP)

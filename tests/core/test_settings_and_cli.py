@@ -47,7 +47,8 @@ def test_production_mode_refuses_unsafe_settings(env, complaint):
 
 def test_production_mode_starts_with_safe_settings(tmp_path):
     result = run(["check", "--deploy", "--fail-level", "ERROR"], QDIALOG_MODE="production",
-                 DJANGO_DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="qdialog.example.org",
+                 DJANGO_DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50),
+                 ALLOWED_HOSTS="qdialog.example.org",
                  SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     assert result.returncode == 0, result.stderr
 

@@ -1,0 +1,135 @@
+"""Audit the locked Python dependencies (requirements.lock) for known vulnerabilities.
+
+    make audit                                   # or:
+    .venv-audit/bin/python scripts/audit_dependencies.py [--allow-unreachable]
+
+Runs pip-audit against the lock (every pin hashed, no resolution by pip) and decides:
+
+- exit 0: every locked package was audited, and every vulnerability found is explained in
+  scripts/audit-exceptions.txt (an ID, the package, and why it does not apply or what is done);
+- exit 1: a vulnerability that is not explained – upgrade the package or explain it;
+- exit 2: packages could not be audited. pip-audit itself reports "No known vulnerabilities
+  found" and exits 0 when it could not reach its advisory service and skipped every package; this
+  script does not count that as a pass. With --allow-unreachable (CI on machines that reach only
+  the package registries) a run in which *no* package could be audited prints a notice and
+  exits 0; a partial audit still fails.
+
+The vulnerability service is PyPI's (the Python Packaging Advisory Database); set
+QDIALOG_AUDIT_SERVICE=osv to ask OSV instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXCEPTIONS = ROOT / "scripts" / "audit-exceptions.txt"
+
+
+@dataclass
+class Verdict:
+    audited: int = 0
+    skipped: list[str] = field(default_factory=list)
+    explained: list[str] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
+
+    @property
+    def unreachable(self) -> bool:
+        return self.audited == 0 and bool(self.skipped)
+
+    def exit_code(self, allow_unreachable: bool = False) -> int:
+        if self.unexplained:
+            return 1
+        if self.skipped and not (allow_unreachable and self.unreachable):
+            return 2
+        return 0
+
+
+def read_exceptions(path: Path = EXCEPTIONS) -> dict[str, str]:
+    """`ID package reason…` per line; '#' starts a comment. Returns {ID: "package: reason"}."""
+    exceptions = {}
+    if not path.exists():
+        return exceptions
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split(None, 2)
+        if len(parts) < 3:
+            raise ValueError(f"{path.name}:{number}: needs an ID, the package and a reason")
+        exceptions[parts[0]] = f"{parts[1]}: {parts[2]}"
+    return exceptions
+
+
+def judge(report: dict, exceptions: dict[str, str]) -> Verdict:
+    """Decide on pip-audit's JSON report."""
+    verdict = Verdict()
+    for dependency in report.get("dependencies", []):
+        if dependency.get("skip_reason"):
+            verdict.skipped.append(dependency["name"])
+            continue
+        verdict.audited += 1
+        for vulnerability in dependency.get("vulns", []):
+            ids = [vulnerability["id"], *vulnerability.get("aliases", [])]
+            known = next((i for i in ids if i in exceptions), None)
+            fixes = ", ".join(vulnerability.get("fix_versions", [])) or "no fixed release yet"
+            line = f"{dependency['name']} {dependency.get('version', '')}: {'/'.join(ids)} " \
+                   f"(fixed in: {fixes})"
+            if known:
+                verdict.explained.append(f"{line} – explained: {exceptions[known]}")
+            else:
+                verdict.unexplained.append(line)
+    return verdict
+
+
+def run_pip_audit(lock: Path) -> dict:
+    service = os.environ.get("QDIALOG_AUDIT_SERVICE", "pypi")
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "audit.json"
+        command = [sys.executable, "-m", "pip_audit", "-r", str(lock), "--require-hashes",
+                   "--disable-pip", "--progress-spinner", "off", "-s", service,
+                   "-f", "json", "-o", str(output)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        if not output.exists():
+            sys.stderr.write(done.stderr[-3000:])
+            raise SystemExit(f"pip-audit did not produce a report (exit {done.returncode})")
+        return json.loads(output.read_text())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lock", type=Path, default=ROOT / "requirements.lock")
+    parser.add_argument("--allow-unreachable", action="store_true",
+                        help="a notice instead of a failure when no package could be audited")
+    args = parser.parse_args(argv)
+    verdict = judge(run_pip_audit(args.lock), read_exceptions())
+    total = verdict.audited + len(verdict.skipped)
+    print(f"audit: {verdict.audited} of {total} locked packages audited, "
+          f"{len(verdict.unexplained)} unexplained and {len(verdict.explained)} explained "
+          f"known vulnerabilities")
+    for line in verdict.explained:
+        print(f"  explained   {line}")
+    for line in verdict.unexplained:
+        print(f"  UNEXPLAINED {line}")
+    if verdict.unreachable:
+        print("audit: the advisory service could not be reached – nothing was audited. "
+              "Run `make audit` on a machine with internet access before a release.")
+    elif verdict.skipped:
+        print(f"audit: not audited: {', '.join(verdict.skipped)}")
+    code = verdict.exit_code(args.allow_unreachable)
+    print(json.dumps({"audited": verdict.audited, "packages": total,
+                      "unexplained": len(verdict.unexplained),
+                      "explained": len(verdict.explained),
+                      "unreachable": verdict.unreachable, "exit": code}))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
