@@ -278,5 +278,8 @@ QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)
 QDIALOG_REPORT_RATE = env.int("QDIALOG_REPORT_RATE", default=10)
 #: learning across case reviews is shown only from this many agreed reviews on
 QDIALOG_MIN_REVIEWS = env.int("QDIALOG_MIN_REVIEWS", default=3)
+# Days a retention export (what the retention job deleted) stays downloadable before it is
+# deleted as well.
+QDIALOG_SHREDDER_EXPORT_DAYS = env.int("QDIALOG_SHREDDER_EXPORT_DAYS", default=30)
 #: processes that build the reports of a ZIP bundle at once (at most the number of cores)
 QDIALOG_REPORT_PROCESSES = env.int("QDIALOG_REPORT_PROCESSES", default=4)

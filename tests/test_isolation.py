@@ -62,7 +62,7 @@ BY_NAME = {"phase_pk": "phase", "group_pk": "group", "member_pk": "group_member"
            "contact_pk": "contact", "other_pk": "wave2", "section_pk": "section",
            "element_pk": "item", "report_pk": "report", "episode_pk": "episode",
            "factor_pk": "factor", "amendment_pk": "amendment", "template_pk": "template",
-           "wave_id": "wave"}
+           "wave_id": "wave", "export_pk": "shredder"}
 SPECIAL = {  # (route name, parameter) -> value
     ("surveys:wave_action", "action"): "close", ("surveys:element_action", "kind"): "item",
     ("surveys:element_action", "action"): "delete", ("casereviews:part_add", "kind"): "source",
@@ -194,7 +194,7 @@ def target(world, settings, tmp_path):
     action = actions.action_create(actor=mia, municipality=m1, fields={"title": "A"})
     from qdialog.retention.models import ShredderExport
 
-    shredder = ShredderExport.objects.create(programme=world.a,
+    shredder = ShredderExport.objects.create(programme=world.a, municipality=m1,
                                              file=ContentFile(b"PK", name="export.zip"))
     return SimpleNamespace(
         municipality=m1, cluster=world.a1, process=process, phase=process.phases.first(),

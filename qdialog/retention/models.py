@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qdialog.tenancy.models import Programme
+from qdialog.tenancy.models import Municipality, Programme
 
 MONTHS = {"null": True, "blank": True, "validators": [MaxValueValidator(1200)],
           "help_text": _("Months; empty keeps it.")}
@@ -33,12 +33,19 @@ class RetentionPolicy(models.Model):
 
 
 class ShredderExport(models.Model):
-    """What a retention run deleted, kept for download before it is gone for good."""
+    """What a retention run deleted, kept for download for a limited time, then deleted too.
+
+    One export per municipality whose data went (its coordinators download it), and one for
+    what belongs to no single municipality (programme- or cluster-wide waves and reporting
+    systems, programme audit entries) – institute staff download all of them."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(null=True, blank=True)
     file = models.FileField(upload_to="shredder/%Y/%m/")
     summary = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "municipality__name"]

@@ -1,5 +1,9 @@
 """The retention job: find what is due, export it, then delete or anonymise it, with an audit
-entry. Runs daily (`qdialog apply-retention`) or when institute staff press the button."""
+entry; and delete the exports themselves once their download time is over. Runs daily
+(`qdialog apply-retention`) or when institute staff press the button.
+
+Exports are split by municipality, so that a municipality's coordinators can download what was
+deleted of their municipality – and nothing of another's."""
 
 from __future__ import annotations
 
@@ -8,9 +12,12 @@ import io
 import json
 import zipfile
 
+from django.conf import settings
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qdialog.core.audit import log_action
@@ -81,6 +88,36 @@ def counts(found: dict) -> dict[str, int]:
     return {k: (len(v) if isinstance(v, list) else v.count()) for k, v in found.items()}
 
 
+# Where each category's municipality is: an answer or invitation of a programme- or cluster-wide
+# wave carries the municipality its code was made for; otherwise the wave's municipality counts.
+MUNICIPALITY_OF = {
+    "answers": ("municipality", "wave__municipality"),
+    "invitation_addresses": ("municipality", "wave__municipality"),
+    "case_reviews": ("municipality",),
+    "incident_reports": ("system__municipality",),
+    "audit_entries": ("municipality",),
+}
+
+
+def split_by_municipality(found: dict) -> dict[int | None, dict]:
+    """{municipality id or None: {category: items}} – None holds what belongs to no single
+    municipality."""
+    groups: dict[int | None, dict] = {}
+    for category, items in found.items():
+        if category == "free_texts":
+            for response, keys in items:
+                key = response.municipality_id or response.wave.municipality_id
+                groups.setdefault(key, {}).setdefault(category, []).append((response, keys))
+            continue
+        fields = [F(name) for name in MUNICIPALITY_OF[category]]
+        located = items.annotate(_where=Coalesce(*fields) if len(fields) > 1 else fields[0])
+        for key in set(located.values_list("_where", flat=True)):
+            where = {"_where__isnull": True} if key is None else {"_where": key}
+            part = items.filter(pk__in=located.filter(**where).values("pk"))
+            groups.setdefault(key, {})[category] = part
+    return groups
+
+
 def _export(found: dict) -> bytes:
     from qdialog.casereviews.models import (
         ChronologyEntry,
@@ -115,17 +152,27 @@ def _export(found: dict) -> bytes:
 
 
 @transaction.atomic
-def shred(policy: RetentionPolicy, *, actor=None, today=None) -> ShredderExport | None:
-    """Export what is due, then delete or anonymise it. None when nothing is due."""
+def shred(policy: RetentionPolicy, *, actor=None, today=None) -> list[ShredderExport]:
+    """Export what is due (one archive per municipality, one for the rest), then delete or
+    anonymise it. Returns the exports; empty when nothing is due."""
     found = due(policy, today)
     numbers = {k: v for k, v in counts(found).items() if v}
     if not numbers:
-        return None
+        return []
     found = {k: v for k, v in found.items() if k in numbers}
     stamp = timezone.now()
-    export = ShredderExport.objects.create(
-        programme=policy.programme, summary=numbers,
-        file=ContentFile(_export(found), name=f"shredder-{stamp:%Y%m%d-%H%M%S}.zip"))
+    expires_on = (today or timezone.localdate()) + dt.timedelta(
+        days=settings.QDIALOG_SHREDDER_EXPORT_DAYS)
+    exports = []
+    for municipality_id, part in sorted(split_by_municipality(found).items(),
+                                        key=lambda item: item[0] or 0):
+        summary = {k: v for k, v in counts(part).items() if v}
+        if not summary:
+            continue
+        name = f"shredder-{stamp:%Y%m%d-%H%M%S}-{municipality_id or 'programme'}.zip"
+        exports.append(ShredderExport.objects.create(
+            programme=policy.programme, municipality_id=municipality_id, summary=summary,
+            expires_on=expires_on, file=ContentFile(_export(part), name=name)))
     for category, items in found.items():
         if category == "free_texts":
             for response, keys in items:
@@ -135,6 +182,27 @@ def shred(policy: RetentionPolicy, *, actor=None, today=None) -> ShredderExport 
             items.update(email="")
         else:
             items.delete()
-    log_action(actor=actor, action="delete", obj=policy.programme,
-               summary="retention: " + ", ".join(f"{k} {v}" for k, v in numbers.items()))
-    return export
+    for export in exports:  # the municipality's own log shows what went of its data
+        log_action(actor=actor, action="delete", obj=policy.programme,
+                   municipality_id=export.municipality_id,
+                   summary="retention: " + ", ".join(f"{k} {v}" for k, v in export.summary.items()))
+    return exports
+
+
+def expire_exports(today=None) -> int:
+    """Delete the exports whose download time is over (file and record), with an audit entry
+    per programme. Returns how many went."""
+    today = today or timezone.localdate()
+    days = dt.timedelta(days=settings.QDIALOG_SHREDDER_EXPORT_DAYS)
+    legacy_cutoff = timezone.make_aware(dt.datetime.combine(today - days, dt.time.min))
+    expired = ShredderExport.objects.filter(expires_on__lt=today) | ShredderExport.objects.filter(
+        expires_on__isnull=True, created_at__lt=legacy_cutoff)
+    by_programme: dict = {}
+    for export in expired.select_related("programme"):
+        export.file.delete(save=False)
+        by_programme.setdefault(export.programme, []).append(export.pk)
+    for programme, pks in by_programme.items():
+        ShredderExport.objects.filter(pk__in=pks).delete()
+        log_action(actor=None, action="delete", obj=programme,
+                   summary=f"retention: {len(pks)} expired export(s) deleted")
+    return sum(len(pks) for pks in by_programme.values())

@@ -1,8 +1,11 @@
-"""Retention settings of a programme, what is due, and the exports (institute staff only)."""
+"""Retention: a programme's settings, what is due and all exports (institute staff); a
+municipality's page with the periods, what is due of its data and its own exports (its
+coordinators and institute staff)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import attachment
-from qdialog.core.audit import instance_update
+from qdialog.core.audit import instance_update, log_action
 from qdialog.core.scope import get_in_scope
 
 from . import services
@@ -39,22 +42,28 @@ def settings_page(request, slug):
         instance_update(actor=request.user, instance=policy, fields=fields)
         messages.success(request, _("The retention periods were saved."))
         return redirect("retention:settings", slug=slug)
-    labels = {n: RetentionPolicy._meta.get_field(n).verbose_name for n in services.CATEGORIES}
     # the stored periods: a refused form has already written its values onto `policy`
     due = services.counts(services.due(RetentionPolicy.objects.get(pk=policy.pk)))
+    exports = ShredderExport.objects.filter(programme=policy.programme).select_related(
+        "municipality", "programme")[:100]
     return render(request, "retention/settings.html", {
-        "programme": policy.programme, "form": form,
-        "due": [(labels[k], n) for k, n in due.items()],
-        "exports": ShredderExport.objects.filter(programme=policy.programme)[:50]},
+        "programme": policy.programme, "form": form, "due": _labelled(due),
+        "exports": [(e, _labelled(e.summary)) for e in exports],
+        "export_days": settings.QDIALOG_SHREDDER_EXPORT_DAYS},
         status=400 if form.is_bound and form.errors else 200)
+
+
+def _labelled(numbers: dict) -> list[tuple[str, int]]:
+    labels = {n: RetentionPolicy._meta.get_field(n).verbose_name for n in services.CATEGORIES}
+    return [(labels.get(k, k), n) for k, n in numbers.items()]
 
 
 @login_required
 @require_POST
 def apply_now(request, slug):
     policy = _policy(request, slug)
-    export = services.shred(policy, actor=request.user)
-    if export is None:
+    exports = services.shred(policy, actor=request.user)
+    if not exports:
         messages.info(request, _("Nothing is due."))
     else:
         messages.success(request, _("Deleted as due; the export can be downloaded below."))
@@ -65,8 +74,39 @@ def apply_now(request, slug):
 def export_download(request, slug, pk):
     policy = _policy(request, slug)
     export = get_in_scope(ShredderExport.objects.filter(programme=policy.programme), pk=pk)
-    from qdialog.core.audit import log_action
 
     log_action(actor=request.user, action="export", obj=policy.programme,
+               municipality_id=export.municipality_id, summary=f"retention export {export.pk}")
+    return attachment(export.file)
+
+
+def _municipality(request, pk):
+    """Coordinators of the municipality and the programme's institute staff."""
+    return get_in_scope(request.scope.managed_municipalities().select_related("programme"),
+                        pk=pk)
+
+
+@login_required
+def municipality_page(request, pk):
+    municipality = _municipality(request, pk)
+    policy = RetentionPolicy.objects.filter(programme=municipality.programme_id).first()
+    due = {}
+    if policy is not None:
+        part = services.split_by_municipality(services.due(policy)).get(municipality.pk, {})
+        due = {k: n for k, n in services.counts(part).items() if n}
+    periods = [(RetentionPolicy._meta.get_field(n).verbose_name,
+                getattr(policy, n) if policy else None) for n in services.CATEGORIES]
+    exports = ShredderExport.objects.filter(municipality=municipality)
+    return render(request, "retention/municipality.html", {
+        "municipality": municipality, "periods": periods, "due": _labelled(due),
+        "exports": [(e, _labelled(e.summary)) for e in exports],
+        "export_days": settings.QDIALOG_SHREDDER_EXPORT_DAYS})
+
+
+@login_required
+def municipality_export(request, pk, export_pk):
+    municipality = _municipality(request, pk)
+    export = get_in_scope(ShredderExport.objects.filter(municipality=municipality), pk=export_pk)
+    log_action(actor=request.user, action="export", obj=municipality,
                summary=f"retention export {export.pk}")
     return attachment(export.file)
