@@ -273,6 +273,9 @@ QDIALOG_SITE_NAME = env.str("QDIALOG_SITE_NAME", default="qdialog")
 QDIALOG_BASE_URL = env.str("QDIALOG_BASE_URL", default="http://127.0.0.1:8000")
 #: submissions a minute through one open group code from one address
 QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)
+# Unknown survey codes one address may enter in ten minutes before every code lookup from it is
+# refused until the ten minutes are over (codes cannot be found by trying).
+QDIALOG_CODE_FAILURES = env.int("QDIALOG_CODE_FAILURES", default=30)
 #: anonymous incident reports an hour from one address to one reporting system (follow-up
 #: code attempts: three times as many)
 QDIALOG_REPORT_RATE = env.int("QDIALOG_REPORT_RATE", default=10)

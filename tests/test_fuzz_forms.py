@@ -1,5 +1,6 @@
 """Property-based checks of every form (hypothesis): no input produces a server error, and every
-refusal says why.
+refusal says why. And CSRF on every form: each carries a token, and a post without one is
+refused (403).
 
 The forms are found, not listed: every route of the product is opened (as the institute staff
 member, the municipal coordinator, or anonymously for the public pages) with the objects of the
@@ -43,9 +44,8 @@ def forms_on(html: str, path: str):
             continue
         action = re.search(r'action="([^"]*)"', attrs)
         url = unescape(action.group(1)) if action and action.group(1) else path
-        names = sorted({m.group("name") for m in FIELD.finditer(match.group("body"))}
-                       - {"csrfmiddlewaretoken"})
-        yield url, names
+        fields = {m.group("name") for m in FIELD.finditer(match.group("body"))}
+        yield url, sorted(fields - {"csrfmiddlewaretoken"}), "csrfmiddlewaretoken" in fields
 
 
 def test_no_form_input_causes_a_server_error(world, target):  # noqa: F811
@@ -53,7 +53,7 @@ def test_no_form_input_causes_a_server_error(world, target):  # noqa: F811
     for key in ("alice", "mia"):
         clients[key] = Client()
         clients[key].force_login(world.people[key])
-    found = []
+    found, without_token, posted_forms = [], [], set()
     for (name, route), _defaults in routes():
         if name in SKIP or name.startswith(PUBLIC_PREFIXES) or name == "processes:feed":
             continue
@@ -66,13 +66,25 @@ def test_no_form_input_causes_a_server_error(world, target):  # noqa: F811
             if response.status_code != 200 or "text/html" not in response.get("Content-Type",
                                                                               ""):
                 continue
-            for url, names in forms_on(response.content.decode(), path):
+            for url, names, has_token in forms_on(response.content.decode(), path):
+                if not has_token:
+                    without_token.append((path, url))
+                posted_forms.add((key, url, tuple(names)))
                 if names and not url.startswith(SKIP_ACTIONS):
                     found.append((key, url, tuple(names)))
             break
     # destructive forms last, so that the others still find their objects
     found = sorted(set(found), key=lambda f: ("delete" in f[1] or "remove" in f[1], f[1]))
     assert len(found) > 60, found
+    assert not without_token, f"POST forms without a CSRF token: {without_token}"
+    # a post without the token is refused on every form (no view is exempt)
+    strict = {"anon": Client(enforce_csrf_checks=True)}
+    for key in ("alice", "mia"):
+        strict[key] = Client(enforce_csrf_checks=True)
+        strict[key].force_login(world.people[key])
+    unprotected = [(key, url) for key, url, names in sorted(posted_forms)
+                   if strict[key].post(url, {n: "x" for n in names}).status_code != 403]
+    assert not unprotected, f"accepted without a CSRF token: {unprotected}"
     failures = []
     for key, url, names in found:
         client = clients[key]
@@ -94,4 +106,5 @@ def test_no_form_input_causes_a_server_error(world, target):  # noqa: F811
         except AssertionError as error:
             failures.append(str(error)[:500])
     assert not failures, "\n".join(failures)
-    print(f"fuzzed: {len(found)} forms × {EXAMPLES} inputs")
+    print(f"fuzzed: {len(found)} forms × {EXAMPLES} inputs; "
+          f"all {len(posted_forms)} POST forms refused a post without a CSRF token")

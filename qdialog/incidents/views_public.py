@@ -4,16 +4,14 @@ rate limiter's short-lived cache key)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from qdialog.core import ratelimit
 from qdialog.core.identifiers import find_in_fields
 
 from . import services
@@ -30,17 +28,7 @@ def _system(key):
 
 def _limited(request, system, what: str, per_hour: int) -> bool:
     """At most `per_hour` posts an hour from one address to one system."""
-    address = hashlib.sha256(
-        (request.META.get("REMOTE_ADDR", "") + settings.SECRET_KEY).encode()).hexdigest()[:24]
-    key = f"qd:{what}:{system.pk}:{address}"
-    count = cache.get_or_set(key, 0, 3600)
-    if count >= per_hour:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-    return False
+    return ratelimit.hit(f"{what}:{system.pk}", request, per_hour, 3600)
 
 
 def _page(request, template, context, status=200):

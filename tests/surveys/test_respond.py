@@ -84,6 +84,39 @@ def test_group_code_is_rate_limited(respondent, survey, settings):
     assert Response.objects.count() == 2
 
 
+def test_guessing_codes_is_stopped(respondent, survey, settings):
+    """After QDIALOG_CODE_FAILURES unknown codes from one address in ten minutes, every code
+    lookup from it is refused (429) – also a correct one, or guessing would go on."""
+    from django.test import Client
+
+    settings.QDIALOG_CODE_FAILURES = 3
+    entry = reverse("surveys:entry")
+    statuses = [respondent.post(entry, {"code": f"GUESS{n:04d}"}).status_code for n in range(2)]
+    statuses.append(respondent.get(url("GUESS0002X")).status_code)
+    assert statuses == [404, 404, 404]
+    blocked = respondent.post(entry, {"code": survey.code})
+    assert blocked.status_code == 429
+    assert "Zu viele unbekannte Codes" in blocked.content.decode()
+    assert respondent.get(url(survey.code)).status_code == 429
+    assert respondent.post(url(survey.code), post_data(fresh_token())).status_code == 429
+    assert not Response.objects.exists()
+    # another address is not affected, and known codes never count
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(5):
+        assert other.get(url(survey.code)).status_code == 200
+    assert other.post(entry, {"code": survey.code}).status_code == 302
+
+
+def test_guessing_window_ends(respondent, survey, settings):
+    from django.core.cache import cache
+
+    settings.QDIALOG_CODE_FAILURES = 1
+    assert respondent.get(url("UNKNOWN1")).status_code == 404
+    assert respondent.get(url(survey.code)).status_code == 429
+    cache.clear()  # the ten minutes are over
+    assert respondent.get(url(survey.code)).status_code == 200
+
+
 @pytest.mark.parametrize("change,status", [
     ({"status": "closed"}, 410), ({"status": "draft"}, 410),
     ({"closes_on": dt.date(2020, 1, 2), "opens_on": dt.date(2020, 1, 1)}, 410)])

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from qdialog.core import ratelimit
 
 from .. import render as rendering
 from .. import schema, services
@@ -49,9 +50,13 @@ def entry(request):
     raw = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
     raw = raw.replace(" ", "").replace("-", "")
     if raw:
+        blocked = _guessing(request, language)
+        if blocked is not None:
+            return blocked
         if re.fullmatch(r"[A-Z0-9]{6,16}", raw) and AccessCode.objects.filter(code=raw).exists():
             return HttpResponseRedirect(reverse("surveys:respond", args=[raw])
                                         + f"?lang={language}")
+        _unknown_code(request)
         return _page(request, "surveys/respond_entry.html",
                      {"error": _("We do not know this code. Please check it and try again."),
                       "code": raw[:16]}, status=404, language=language)
@@ -128,21 +133,38 @@ def _rate_limited(request, access) -> bool:
     """Group codes: at most QDIALOG_GROUP_CODE_RATE submissions a minute per address."""
     if access.kind != CodeKind.GROUP:
         return False
-    key = f"qd:group:{access.pk}:{request.META.get('REMOTE_ADDR', '')}"
-    count = cache.get_or_set(key, 0, 60)
-    if count >= settings.QDIALOG_GROUP_CODE_RATE:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 60)
-    return False
+    return ratelimit.hit(f"group:{access.pk}", request, settings.QDIALOG_GROUP_CODE_RATE, 60)
+
+
+GUESS_WINDOW = 600  # seconds
+
+
+def _guessing(request, language):
+    """Too many unknown codes from one address in ten minutes: refuse every code lookup until
+    the window is over, so that codes cannot be found by trying."""
+    if ratelimit.count("code-guess", request) < settings.QDIALOG_CODE_FAILURES:
+        return None
+    return _page(request, "surveys/respond_message.html", {
+        "title": _("Too many unknown codes"),
+        "message": _("Too many codes that we do not know were entered from this connection. "
+                     "Please wait ten minutes, then enter your code again. If several people "
+                     "share this connection, the wait applies to all of them."),
+        "tone": "warning"}, status=429, language=language)
+
+
+def _unknown_code(request):
+    ratelimit.record("code-guess", request, GUESS_WINDOW)
 
 
 @require_http_methods(["GET", "POST"])
 def respond(request, code):
     language = _language(request)
+    blocked = _guessing(request, language)
+    if blocked is not None:
+        return blocked
     access = _load(code)
+    if access is None:
+        _unknown_code(request)
     refusal = _refusal(request, access, language)
     if refusal is not None:
         return refusal
