@@ -193,6 +193,9 @@ def _demo_load() -> Programme:
     from qdialog.actions import demo as action_demo
 
     action_demo.load(programme, people[Role.PARTICIPANT])
+    from qdialog.retention import demo as retention_demo
+
+    retention_demo.load(programme)
     return programme
 
 

@@ -97,3 +97,16 @@ def test_demo_networks(db):
     for municipality in Municipality.objects.filter(programme=programme, cluster_role="model"):
         assert 15 <= municipality.organisations.count() <= 40
         assert Relation.objects.filter(municipality=municipality).count() >= 8
+
+
+def test_demo_retention_periods_show_on_the_pages(db):
+    from qdialog.retention.models import RetentionPolicy
+
+    programme = demo.demo_load()
+    policy = RetentionPolicy.objects.get(programme=programme)
+    assert (policy.answers, policy.invitation_addresses) == (60, 6)
+    coordinator = Membership.objects.get(programme=programme, role=Role.MUNICIPAL_COORDINATOR)
+    client = Client(headers={"Accept-Language": "de"})
+    client.force_login(coordinator.user)
+    page = client.get(reverse("retention:municipality", args=[coordinator.municipality_id]))
+    assert page.status_code == 200 and "60 Monate" in page.content.decode()

@@ -1,0 +1,13 @@
+"""Demo retention periods: what a programme with a data protection concept might agree on. The
+demo runs no retention job by itself; the programme page shows what would be due."""
+
+from __future__ import annotations
+
+from .models import RetentionPolicy
+
+PERIODS = {"answers": 60, "free_texts": 24, "case_reviews": 120, "incident_reports": 60,
+           "audit_entries": 36, "invitation_addresses": 6}
+
+
+def load(programme) -> RetentionPolicy:
+    return RetentionPolicy.objects.create(programme=programme, **PERIODS)
