@@ -32,18 +32,27 @@ class RetentionPolicy(models.Model):
         return {"programme_id": self.programme_id}
 
 
+class ExportKind(models.TextChoices):
+    DATA = "data", _("data")
+    # the working material of case reviews: only the municipality's coordinators download it
+    CASE_REVIEWS = "case_reviews", _("case reviews")
+
+
 class ShredderExport(models.Model):
     """What a retention run deleted, kept for download for a limited time, then deleted too.
 
     One export per municipality whose data went (its coordinators download it), and one for
     what belongs to no single municipality (programme- or cluster-wide waves and reporting
-    systems, programme audit entries) – institute staff download all of them."""
+    systems, programme audit entries) – institute staff download all of them, except the
+    case reviews' archive: a review's working material never leaves the municipality, so only
+    its coordinators download it (for the municipal archive, before it is gone)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
                                      blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=ExportKind.choices, default=ExportKind.DATA)
     file = models.FileField(upload_to="shredder/%Y/%m/")
     summary = models.JSONField(default=dict)
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from qdialog.core.audit import log_action
 
-from .models import RetentionPolicy, ShredderExport
+from .models import ExportKind, RetentionPolicy, ShredderExport
 
 CATEGORIES = ("answers", "free_texts", "case_reviews", "incident_reports", "audit_entries",
               "invitation_addresses")
@@ -166,13 +166,19 @@ def shred(policy: RetentionPolicy, *, actor=None, today=None) -> list[ShredderEx
     exports = []
     for municipality_id, part in sorted(split_by_municipality(found).items(),
                                         key=lambda item: item[0] or 0):
-        summary = {k: v for k, v in counts(part).items() if v}
-        if not summary:
-            continue
-        name = f"shredder-{stamp:%Y%m%d-%H%M%S}-{municipality_id or 'programme'}.zip"
-        exports.append(ShredderExport.objects.create(
-            programme=policy.programme, municipality_id=municipality_id, summary=summary,
-            expires_on=expires_on, file=ContentFile(_export(part), name=name)))
+        # a case review's working material goes into an archive of its own (see the model)
+        reviews = {k: v for k, v in part.items() if k == "case_reviews"}
+        data = {k: v for k, v in part.items() if k != "case_reviews"}
+        for kind, items in ((ExportKind.DATA, data), (ExportKind.CASE_REVIEWS, reviews)):
+            summary = {k: v for k, v in counts(items).items() if v}
+            if not summary:
+                continue
+            name = (f"shredder-{stamp:%Y%m%d-%H%M%S}-{municipality_id or 'programme'}"
+                    f"{'-case-reviews' if kind == ExportKind.CASE_REVIEWS else ''}.zip")
+            exports.append(ShredderExport.objects.create(
+                programme=policy.programme, municipality_id=municipality_id, kind=kind,
+                summary=summary, expires_on=expires_on,
+                file=ContentFile(_export(items), name=name)))
     for category, items in found.items():
         if category == "free_texts":
             for response, keys in items:
@@ -182,10 +188,13 @@ def shred(policy: RetentionPolicy, *, actor=None, today=None) -> list[ShredderEx
             items.update(email="")
         else:
             items.delete()
-    for export in exports:  # the municipality's own log shows what went of its data
+    logged = {}
+    for export in exports:
+        logged.setdefault(export.municipality_id, {}).update(export.summary)
+    for municipality_id, summary in logged.items():  # each municipality's log shows its part
         log_action(actor=actor, action="delete", obj=policy.programme,
-                   municipality_id=export.municipality_id,
-                   summary="retention: " + ", ".join(f"{k} {v}" for k, v in export.summary.items()))
+                   municipality_id=municipality_id,
+                   summary="retention: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
     return exports
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from qdialog.core.audit import instance_update, log_action
 from qdialog.core.scope import get_in_scope
 
 from . import services
-from .models import RetentionPolicy, ShredderExport
+from .models import ExportKind, RetentionPolicy, ShredderExport
 
 
 class PolicyForm(forms.ModelForm):
@@ -48,7 +49,8 @@ def settings_page(request, slug):
         "municipality", "programme")[:100]
     return render(request, "retention/settings.html", {
         "programme": policy.programme, "form": form, "due": _labelled(due),
-        "exports": [(e, _labelled(e.summary)) for e in exports],
+        "exports": [(e, _labelled(e.summary), None if e.kind == ExportKind.CASE_REVIEWS else
+                     reverse("retention:export", args=[slug, e.pk])) for e in exports],
         "export_days": settings.QDIALOG_SHREDDER_EXPORT_DAYS},
         status=400 if form.is_bound and form.errors else 200)
 
@@ -66,14 +68,16 @@ def apply_now(request, slug):
     if not exports:
         messages.info(request, _("Nothing is due."))
     else:
-        messages.success(request, _("Deleted as due; the export can be downloaded below."))
+        messages.success(request, _("Deleted as due; the exports are listed below."))
     return redirect("retention:settings", slug=slug)
 
 
 @login_required
 def export_download(request, slug, pk):
     policy = _policy(request, slug)
-    export = get_in_scope(ShredderExport.objects.filter(programme=policy.programme), pk=pk)
+    # the case reviews' archive never leaves the municipality (only its coordinators)
+    export = get_in_scope(ShredderExport.objects.filter(programme=policy.programme)
+                          .exclude(kind=ExportKind.CASE_REVIEWS), pk=pk)
 
     log_action(actor=request.user, action="export", obj=policy.programme,
                municipality_id=export.municipality_id, summary=f"retention export {export.pk}")
@@ -97,16 +101,23 @@ def municipality_page(request, pk):
     periods = [(RetentionPolicy._meta.get_field(n).verbose_name,
                 getattr(policy, n) if policy else None) for n in services.CATEGORIES]
     exports = ShredderExport.objects.filter(municipality=municipality)
+    coordinator = municipality.pk in request.scope.coordinated_municipalities
     return render(request, "retention/municipality.html", {
         "municipality": municipality, "periods": periods, "due": _labelled(due),
-        "exports": [(e, _labelled(e.summary)) for e in exports],
+        "exports": [(e, _labelled(e.summary),
+                     reverse("retention:municipality_export", args=[pk, e.pk])
+                     if coordinator or e.kind != ExportKind.CASE_REVIEWS else None)
+                    for e in exports],
         "export_days": settings.QDIALOG_SHREDDER_EXPORT_DAYS})
 
 
 @login_required
 def municipality_export(request, pk, export_pk):
     municipality = _municipality(request, pk)
-    export = get_in_scope(ShredderExport.objects.filter(municipality=municipality), pk=export_pk)
+    exports = ShredderExport.objects.filter(municipality=municipality)
+    if municipality.pk not in request.scope.coordinated_municipalities:
+        exports = exports.exclude(kind=ExportKind.CASE_REVIEWS)
+    export = get_in_scope(exports, pk=export_pk)
     log_action(actor=request.user, action="export", obj=municipality,
                summary=f"retention export {export.pk}")
     return attachment(export.file)

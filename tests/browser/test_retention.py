@@ -4,6 +4,7 @@ pages a person may meet (not found, database briefly away) – readable and axe-
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
@@ -33,16 +34,27 @@ def test_retention_run_and_municipal_download(page, live_server, axe_check, shot
         Response.objects.create(wave=wave, municipality=world.m1, language="de",
                                 submitted_on=today - dt.timedelta(days=days),
                                 answers={"q1": 3, "short": "", "count": 2})
+    from qdialog.casereviews import services as reviews
+    from qdialog.casereviews.models import CaseReview
+    from tests.casereviews.test_casereviews import BASICS
+
+    review = reviews.review_create(actor=None, municipality=world.m1, fields=BASICS)
+    CaseReview.objects.filter(pk=review.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=4000))
     base = live_server.url
 
     log_in(page, base, "alice@example.org")
     page.goto(f"{base}/p/alpha/retention/")
     page.get_by_label("Befragungsantworten").fill("24")
+    page.get_by_label("Fallanalysen").fill("120")
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Aufbewahrungsfristen wurden gespeichert.")).to_be_visible()
     expect(page.get_by_text("Befragungsantworten: 2")).to_be_visible()
     page.get_by_role("button", name="Fälliges jetzt exportieren und löschen").click()
-    expect(page.get_by_role("cell", name="Landkreis Eins")).to_be_visible()
+    expect(page.get_by_role("cell", name="Landkreis Eins")).to_have_count(2)
+    # the case review's working material: listed, but not for the institute to download
+    expect(page.get_by_text("nur für die Koordination der Kommune")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("ZIP-Datei"))).to_have_count(1)
     axe_check(page, "programme retention")
     shot(page, "30-retention-programme")
     assert Response.objects.count() == 1
@@ -55,13 +67,16 @@ def test_retention_run_and_municipal_download(page, live_server, axe_check, shot
     expect(page.get_by_text("24 Monate")).to_be_visible()
     expect(page.get_by_text("Von den Daten dieser Kommune ist nichts fällig.")).to_be_visible()
     expires = today + dt.timedelta(days=30)
-    expect(page.get_by_role("cell", name=expires.strftime("%d.%m.%Y"))).to_be_visible()
+    expect(page.get_by_role("cell", name=expires.strftime("%d.%m.%Y"))).to_have_count(2)
     axe_check(page, "municipal retention")
     shot(page, "31-retention-municipality")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="ZIP-Datei").click()
-    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
-    assert archive.namelist() == ["answers.json"]
+    expect(page.get_by_role("link", name=re.compile("ZIP-Datei"))).to_have_count(2)
+    for label, content in [("Befragungsantworten", "answers.json"),
+                           ("Fallanalysen", "case_reviews.json")]:
+        with page.expect_download() as download:
+            page.get_by_role("link", name=re.compile(f"ZIP-Datei – {label}")).click()
+        archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+        assert archive.namelist() == [content]
 
 
 def test_error_pages(page, live_server, axe_check, shot, settings):

@@ -86,19 +86,24 @@ def test_shredder_exports_then_deletes_only_what_is_due(world, old_and_new):
     assert Response.objects.count() == 1 and Response.objects.get().submitted_on == TODAY
     assert CaseReview.objects.count() == 1 and IncidentReport.objects.count() == 1
     assert AccessCode.objects.get().email == ""
-    by_place = {e.municipality_id: e for e in exports}
-    assert set(by_place) <= {world.m1.pk, None} and world.m1.pk in by_place
-    archive = _archive(by_place[world.m1.pk])
+    by_place = {(e.municipality_id, e.kind): e for e in exports}
+    assert set(by_place) <= {(world.m1.pk, "data"), (world.m1.pk, "case_reviews"),
+                             (None, "data")}
+    archive = _archive(by_place[(world.m1.pk, "data")])
     answers = json.loads(archive.read("answers.json"))
     assert len(answers) == 1 and answers[0]["fields"]["submitted_on"] == OLD.isoformat()
-    assert "case_reviews.json" in archive.namelist()
-    assert by_place[world.m1.pk].expires_on == TODAY + dt.timedelta(days=30)
+    assert "case_reviews.json" not in archive.namelist()
+    # the reviews' working material has an archive of its own
+    reviews = _archive(by_place[(world.m1.pk, "case_reviews")])
+    assert reviews.namelist() == ["case_reviews.json"]
+    assert by_place[(world.m1.pk, "data")].expires_on == TODAY + dt.timedelta(days=30)
     # every deleted audit entry is in exactly one export
     exported = sum(e.summary.get("audit_entries", 0) for e in exports)
     assert exported == due["audit_entries"]
     entries = AuditEntry.objects.filter(action="delete", summary__startswith="retention:")
-    assert entries.count() == len(exports)
+    assert entries.count() == len({e.municipality_id for e in exports})
     assert "answers 1" in entries.get(municipality=world.m1).summary
+    assert "case_reviews 1" in entries.get(municipality=world.m1).summary
     assert services.shred(policy) == []  # nothing due any more
 
 
@@ -272,3 +277,25 @@ def test_retention_pages_query_count(client_for, world, old_and_new):
             assert client.get(url).status_code == 200
         counts[role] = (len(few), len(many))
         assert len(few) == len(many) <= 25, (role, counts)
+
+
+def test_case_review_archive_only_for_the_municipalitys_coordinators(client_for, world,
+                                                                      old_and_new):
+    """A review's working material never leaves the municipality: institute staff see that the
+    archive exists, but cannot download it; the municipal coordinator can."""
+    policy = RetentionPolicy.objects.create(programme=world.a, case_reviews=24)
+    (archive,) = services.shred(policy)
+    assert archive.kind == "case_reviews" and archive.municipality == world.m1
+    municipal = reverse("retention:municipality_export", args=[world.m1.pk, archive.pk])
+    programme = reverse("retention:export", args=["alpha", archive.pk])
+    for role in ("alice", "carol", "paul", "oscar", "zoe"):
+        assert client_for(role).get(municipal).status_code == 404, role
+    assert client_for("alice").get(programme).status_code == 404
+    assert client_for("mia").get(municipal).status_code == 200
+    listing = client_for("alice").get(reverse("retention:settings", args=["alpha"]))
+    html = listing.content.decode()
+    assert "only for the municipality" in html and programme not in html
+    page = client_for("alice").get(reverse("retention:municipality", args=[world.m1.pk]))
+    assert municipal not in page.content.decode()
+    assert municipal in client_for("mia").get(
+        reverse("retention:municipality", args=[world.m1.pk])).content.decode()
