@@ -1,4 +1,6 @@
-"""Audit the locked Python dependencies (requirements.lock) for known vulnerabilities.
+"""Audit the locked dependencies for known vulnerabilities: the Python packages
+(requirements.lock, with pip-audit) and the front-end packages (package-lock.json, with
+`npm audit`; KERN UX and htmx are vendored from it and served to every visitor).
 
     make audit                                   # or:
     .venv-audit/bin/python scripts/audit_dependencies.py [--allow-unreachable]
@@ -15,7 +17,8 @@ Runs pip-audit against the lock (every pin hashed, no resolution by pip) and dec
   exits 0; a partial audit still fails.
 
 The vulnerability service is PyPI's (the Python Packaging Advisory Database); set
-QDIALOG_AUDIT_SERVICE=osv to ask OSV instead.
+QDIALOG_AUDIT_SERVICE=osv to ask OSV instead. The npm registry's audit service answers for the
+front-end packages. Each of the two is judged on its own; the worst result decides.
 """
 
 from __future__ import annotations
@@ -89,6 +92,44 @@ def judge(report: dict, exceptions: dict[str, str]) -> Verdict:
     return verdict
 
 
+def judge_npm(report: dict, lock: dict, exceptions: dict[str, str]) -> Verdict:
+    """Decide on `npm audit --json`; an error report (the service refused or was not reached)
+    means nothing was audited."""
+    packages = sorted(k.removeprefix("node_modules/") for k in lock.get("packages", {}) if k)
+    verdict = Verdict()
+    if "error" in report or "vulnerabilities" not in report:
+        verdict.skipped = packages
+        return verdict
+    verdict.audited = len(packages)
+    for name, entry in sorted(report["vulnerabilities"].items()):
+        for via in entry.get("via", []):
+            if not isinstance(via, dict):
+                continue  # a dependency's advisory, listed under that package itself
+            advisory = str(via.get("url", "")).rstrip("/").rsplit("/", 1)[-1] or str(
+                via.get("source", "?"))
+            line = f"{name} {via.get('range', '')}: {advisory} ({via.get('severity', '?')}: " \
+                   f"{via.get('title', '')})"
+            if advisory in exceptions:
+                verdict.explained.append(f"{line} – explained: {exceptions[advisory]}")
+            else:
+                verdict.unexplained.append(line)
+    return verdict
+
+
+def run_npm_audit(lock: Path) -> tuple[dict, dict]:
+    import shutil
+
+    lock_data = json.loads(lock.read_text())
+    if shutil.which("npm") is None:
+        return {"error": "npm not installed"}, lock_data
+    done = subprocess.run(["npm", "audit", "--package-lock-only", "--json"], cwd=lock.parent,
+                          capture_output=True, text=True, timeout=300)
+    try:
+        return json.loads(done.stdout or "{}"), lock_data
+    except json.JSONDecodeError:
+        return {"error": done.stderr[-500:]}, lock_data
+
+
 def run_pip_audit(lock: Path) -> dict:
     service = os.environ.get("QDIALOG_AUDIT_SERVICE", "pypi")
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,31 +144,47 @@ def run_pip_audit(lock: Path) -> dict:
         return json.loads(output.read_text())
 
 
+def report_lines(ecosystem: str, verdict: Verdict) -> list[str]:
+    total = verdict.audited + len(verdict.skipped)
+    lines = [f"audit ({ecosystem}): {verdict.audited} of {total} locked packages audited, "
+             f"{len(verdict.unexplained)} unexplained and {len(verdict.explained)} explained "
+             f"known vulnerabilities"]
+    lines += [f"  explained   {line}" for line in verdict.explained]
+    lines += [f"  UNEXPLAINED {line}" for line in verdict.unexplained]
+    if verdict.unreachable:
+        lines.append(f"audit ({ecosystem}): the advisory service could not be reached – nothing "
+                     "was audited. Run `make audit` on a machine with internet access before a "
+                     "release.")
+    elif verdict.skipped:
+        lines.append(f"audit ({ecosystem}): not audited: {', '.join(verdict.skipped)}")
+    return lines
+
+
+def worst(codes: list[int]) -> int:
+    """An unexplained vulnerability (1) outranks a missing audit (2)."""
+    return 1 if 1 in codes else max(codes)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lock", type=Path, default=ROOT / "requirements.lock")
+    parser.add_argument("--npm-lock", type=Path, default=ROOT / "package-lock.json")
     parser.add_argument("--allow-unreachable", action="store_true",
-                        help="a notice instead of a failure when no package could be audited")
+                        help="a notice instead of a failure when a service could audit nothing")
     args = parser.parse_args(argv)
-    verdict = judge(run_pip_audit(args.lock), read_exceptions())
-    total = verdict.audited + len(verdict.skipped)
-    print(f"audit: {verdict.audited} of {total} locked packages audited, "
-          f"{len(verdict.unexplained)} unexplained and {len(verdict.explained)} explained "
-          f"known vulnerabilities")
-    for line in verdict.explained:
-        print(f"  explained   {line}")
-    for line in verdict.unexplained:
-        print(f"  UNEXPLAINED {line}")
-    if verdict.unreachable:
-        print("audit: the advisory service could not be reached – nothing was audited. "
-              "Run `make audit` on a machine with internet access before a release.")
-    elif verdict.skipped:
-        print(f"audit: not audited: {', '.join(verdict.skipped)}")
-    code = verdict.exit_code(args.allow_unreachable)
-    print(json.dumps({"audited": verdict.audited, "packages": total,
-                      "unexplained": len(verdict.unexplained),
-                      "explained": len(verdict.explained),
-                      "unreachable": verdict.unreachable, "exit": code}))
+    exceptions = read_exceptions()
+    verdicts = {"PyPI": judge(run_pip_audit(args.lock), exceptions),
+                "npm": judge_npm(*run_npm_audit(args.npm_lock), exceptions)}
+    summary = {}
+    for ecosystem, verdict in verdicts.items():
+        print("\n".join(report_lines(ecosystem, verdict)))
+        summary[ecosystem] = {"audited": verdict.audited,
+                              "packages": verdict.audited + len(verdict.skipped),
+                              "unexplained": len(verdict.unexplained),
+                              "explained": len(verdict.explained),
+                              "unreachable": verdict.unreachable}
+    code = worst([v.exit_code(args.allow_unreachable) for v in verdicts.values()])
+    print(json.dumps({**summary, "exit": code}))
     return code
 
 

@@ -69,3 +69,37 @@ def test_exceptions_file_parses_and_each_entry_has_a_reason(tmp_path):
     bad.write_text("PYSEC-2099-1 django\n")
     with pytest.raises(ValueError, match="reason"):
         audit.read_exceptions(bad)
+
+
+LOCK = {"packages": {"": {}, "node_modules/htmx.org": {"version": "2.0.11"},
+                     "node_modules/@kern-ux/native": {"version": "2.7.2"}}}
+NPM_FINDING = {  # the shape of `npm audit --json` (report version 2)
+    "auditReportVersion": 2,
+    "vulnerabilities": {"htmx.org": {
+        "name": "htmx.org", "severity": "high", "isDirect": True,
+        "via": [{"source": 1099999, "name": "htmx.org", "title": "XSS in hx-on",
+                 "url": "https://github.com/advisories/GHSA-aaaa-bbbb-cccc",
+                 "severity": "high", "range": "<2.0.12"}, "some-dependency"],
+        "fixAvailable": True}},
+    "metadata": {"vulnerabilities": {"high": 1, "total": 1}}}
+
+
+def test_npm_finding_fails_unless_explained():
+    verdict = audit.judge_npm(NPM_FINDING, LOCK, {})
+    assert verdict.audited == 2 and verdict.exit_code() == 1
+    assert "GHSA-aaaa-bbbb-cccc" in verdict.unexplained[0] and "XSS" in verdict.unexplained[0]
+    explained = audit.judge_npm(NPM_FINDING, LOCK, {"GHSA-aaaa-bbbb-cccc": "htmx.org: hx-on off"})
+    assert explained.exit_code() == 0 and len(explained.explained) == 1
+
+
+def test_npm_refused_is_nothing_audited():
+    refused = {"message": "405 Method Not Allowed", "statusCode": 405, "error": {}}
+    verdict = audit.judge_npm(refused, LOCK, {})
+    assert verdict.unreachable and verdict.skipped == ["@kern-ux/native", "htmx.org"]
+    assert verdict.exit_code() == 2 and verdict.exit_code(allow_unreachable=True) == 0
+    clean = audit.judge_npm({"auditReportVersion": 2, "vulnerabilities": {}}, LOCK, {})
+    assert clean.audited == 2 and clean.exit_code() == 0
+
+
+def test_worst_result_decides():
+    assert audit.worst([0, 0]) == 0 and audit.worst([0, 2]) == 2 and audit.worst([2, 1]) == 1
