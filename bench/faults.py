@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import (  # noqa: E402
+    CODE_COOKIE_RE,
     COOKIE_RE,
     CSRF_RE,
     TOKEN_RE,
@@ -74,8 +75,7 @@ def _get(path):
 def _post(port, path, cookie, payload):
     return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
             f"Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(payload)}\r\nCookie: csrftoken={cookie}\r\n"
-            f"Referer: http://127.0.0.1:{port}{path}\r\n\r\n").encode() + payload
+            f"Content-Length: {len(payload)}\r\nCookie: {cookie}\r\n\r\n").encode() + payload
 
 
 async def prepare_answer(port, code, n):
@@ -87,7 +87,10 @@ async def prepare_answer(port, code, n):
             payload = answers_body(CSRF_RE.search(body).group(1).decode(),
                                    TOKEN_RE.search(body).group(1).decode(), n,
                                    marker=f" ({n})")
-            return path, COOKIE_RE.search(head).group(1).decode(), payload
+            # posted to the code-free address, the code in its signed cookie
+            cookie = (f"csrftoken={COOKIE_RE.search(head).group(1).decode()}; "
+                      f"qdialog_code={CODE_COOKIE_RE.search(head).group(1).decode()}")
+            return "/s/answer/", cookie, payload
         await asyncio.sleep(0.2)
     raise RuntimeError(f"page of {code} not reachable")
 
@@ -103,7 +106,7 @@ async def prepare_report(port, key, n):
                       "child_age_band": "6-9", "harm": "potential", "frequency": "sometimes",
                       "what_happened": f"Eine Mitteilung blieb liegen ({n}).",
                       "outcome": "Verspätete Einschätzung.", "what_helped": ""}
-            return path, COOKIE_RE.search(head).group(1).decode(), \
+            return path, f"csrftoken={COOKIE_RE.search(head).group(1).decode()}", \
                 urllib.parse.urlencode(fields).encode()
         await asyncio.sleep(0.2)
     raise RuntimeError("report form not reachable")

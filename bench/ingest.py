@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 TOKEN_RE = re.compile(rb'name="token" value="([^"]+)"')
 COOKIE_RE = re.compile(rb"csrftoken=([^;]+)")
+CODE_COOKIE_RE = re.compile(rb"qdialog_code=([^;\r\n]+)")
 
 ITEMS = 40
 
@@ -120,13 +121,15 @@ async def respondent(port: int, code: str, n: int) -> tuple[float, str]:
     if status != 200:
         return time.perf_counter() - start, f"GET {status}"
     csrf_cookie = COOKIE_RE.search(head).group(1).decode()
+    code_cookie = CODE_COOKIE_RE.search(head).group(1).decode()
     csrf = CSRF_RE.search(body).group(1).decode()
     token = TOKEN_RE.search(body).group(1).decode()
     payload = answers_body(csrf, token, n)
+    # the form goes to the address without the code; the code travels in its signed cookie
     status, _, _ = await http(port, (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        f"POST /s/answer/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(payload)}\r\n"
-        f"Cookie: csrftoken={csrf_cookie}\r\nReferer: http://127.0.0.1:{port}{path}\r\n\r\n"
+        f"Cookie: csrftoken={csrf_cookie}; qdialog_code={code_cookie}\r\n\r\n"
     ).encode() + payload)
     return time.perf_counter() - start, "ok" if status == 303 else f"POST {status}"
 

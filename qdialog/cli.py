@@ -28,6 +28,7 @@ OWN_COMMANDS = {
     "restore": "Restore a backup archive into an empty installation.",
     "delete-person": "Delete a person's account; contributions stay as 'deleted person'.",
     "apply-retention": "Export, then delete what the retention periods say is due (cron).",
+    "mix-answers": "Rewrite the answer sets of open waves in a random order (daily, cron).",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
@@ -40,6 +41,7 @@ ALIASES = {
     "send-action-reminders": "send_action_reminders",
     "delete-person": "delete_person",
     "apply-retention": "apply_retention",
+    "mix-answers": "mix_answers",
 }
 
 HELP = """usage: qdialog <command> [options]

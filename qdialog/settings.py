@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qdialog.accounts",
     "qdialog.tenancy",
     "qdialog.surveys",
+    "qdialog.disclosure",
     "qdialog.analysis",
     "qdialog.reports",
     "qdialog.api",
@@ -135,7 +136,9 @@ else:
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; "
+                    # deleted rows (e.g. answer sets rewritten when mixed) are overwritten
+                    "PRAGMA secure_delete=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 5,
@@ -257,11 +260,20 @@ if PRODUCTION:
     if env.bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Every handler passes records through RedactFilter: nothing logged about respondents' and
+# reporters' pages names the page's address, an IP address or a header (qdialog/core/logs.py).
+# Django's own loggers are pointed at the same handler instead of Django's defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "qdialog.core.logs.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING"),
+                   "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Cache (rate limits). Per process by default; set CACHE_URL for several app servers. ------
@@ -286,3 +298,6 @@ QDIALOG_MIN_REVIEWS = env.int("QDIALOG_MIN_REVIEWS", default=3)
 QDIALOG_SHREDDER_EXPORT_DAYS = env.int("QDIALOG_SHREDDER_EXPORT_DAYS", default=30)
 #: processes that build the reports of a ZIP bundle at once (at most the number of cores)
 QDIALOG_REPORT_PROCESSES = env.int("QDIALOG_REPORT_PROCESSES", default=4)
+# New answer sets of a wave are rewritten together in a random order once this many have come
+# in (surveys/mixing.py), so that the database does not keep the order they arrived in.
+QDIALOG_MIX_BATCH = env.int("QDIALOG_MIX_BATCH", default=10)

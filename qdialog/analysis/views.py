@@ -11,7 +11,8 @@ from qdialog.core.scope import get_in_scope
 
 from . import charts
 from .benchmark import benchmark
-from .engine import compare_waves, wave_results
+from .benchmark import DISTRIBUTION_MIN, POOLED_MIN
+from .engine import compare_waves, scope_unit, wave_results
 
 
 def readable_municipalities(scope, wave):
@@ -52,6 +53,10 @@ def _chosen_municipalities(request, wave):
         if chosen is None:
             raise Http404
     elif allowed is not None and len(allowed) == 1:
+        chosen = allowed[0]
+    if chosen is None and allowed is not None and scope_unit(wave, [m.pk for m in allowed]) is None:
+        # several municipalities that are not a whole cluster: one at a time (their sum is no
+        # unit of the wave's disclosure plan, so it is not published)
         chosen = allowed[0]
     if chosen is not None:
         ids = [chosen.pk]
@@ -130,4 +135,5 @@ def benchmark_view(request, pk):
     log_action(actor=request.user, action="read", obj=wave, summary=f"benchmark {chosen}")
     return render(request, "analysis/benchmark.html", {
         "wave": wave, "rows": rows, "municipality": chosen, "institute": institute,
+        "pooled_min": POOLED_MIN, "distribution_min": DISTRIBUTION_MIN,
         "municipalities": choices if len(choices) > 1 else []})

@@ -1,7 +1,8 @@
 """The results API, version 1: read-only JSON for the institute's statistics tools.
 
-OpenAPI description at /api/v1/openapi.json. Every figure comes from analysis.engine, with the
-same small-group suppression as the web pages: a suppressed group has `n: null` and no figures.
+OpenAPI description at /api/v1/openapi.json. Every figure comes from analysis.engine, through the
+same disclosure plan as the web pages, and with the same precision (two decimals): a withheld
+group has `n: null`; per group only the mean is published; results exist once a wave is closed.
 Authentication: the browser session, or `Authorization: Bearer <token>` (`qdialog api-token`).
 """
 
@@ -58,6 +59,8 @@ class WaveOut(Schema):
 
 
 class Stats(Schema):
+    """A unit's figures for a question or dimension (all its answer sets together)."""
+
     n_valid: int | None
     mean: float | None
     median: float | None
@@ -66,15 +69,29 @@ class Stats(Schema):
     ci_high: float | None
     counts: list[int] | None
     dont_know: int | None
-    not_answered: int | None
+
+
+class Overall(Schema):
+    suppressed: str
+    figures: Stats | None
 
 
 class Group(Schema):
+    """A group (perspective, professional system): its size, or null where it is withheld."""
+
     key: str
     label: str
     n: int | None
     suppressed: str
-    figures: Stats | None
+
+
+class GroupMean(Schema):
+    """A group's mean for a question or dimension; null where it is withheld (the group is
+    withheld, or it has fewer valid answers than the minimum)."""
+
+    key: str
+    mean: float | None
+    suppressed: str
 
 
 class ItemOut(Schema):
@@ -83,9 +100,9 @@ class ItemOut(Schema):
     dimension: str
     reverse_coded: bool
     values: dict[int, str]
-    overall: Group
-    by_perspective: list[Group]
-    by_professional_system: list[Group]
+    overall: Overall
+    by_perspective: list[GroupMean]
+    by_professional_system: list[GroupMean]
     divergence: float | None
     divergence_sd: float | None
 
@@ -96,14 +113,15 @@ class DimensionOut(Schema):
     variables: list[str]
     alpha: float | None
     alpha_ci: list[float | None]
-    overall: Group
-    by_perspective: list[Group]
-    by_professional_system: list[Group]
+    overall: Overall
+    by_perspective: list[GroupMean]
+    by_professional_system: list[GroupMean]
     divergence_sd: float | None
 
 
 class ResultsOut(Schema):
     wave: WaveOut
+    available: bool
     municipality: int | None
     n: int | None
     minimum_group_size: int
@@ -121,16 +139,30 @@ def _wave_out(wave) -> dict:
             "minimum_group_size": wave.min_group_size}
 
 
+def _round(value):
+    """The precision the pages show: two decimals."""
+    return None if value is None else round(float(value), 2)
+
+
+def _overall(g: GroupFigures) -> dict:
+    if g.n_group is None or g.summary is None:
+        return {"suppressed": g.reason or "withheld", "figures": None}
+    s = g.summary
+    return {"suppressed": "", "figures": {
+        "n_valid": g.n_valid, "mean": _round(s.mean), "median": _round(s.median),
+        "sd": _round(s.sd), "ci_low": _round(s.ci_low), "ci_high": _round(s.ci_high),
+        "counts": g.counts, "dont_know": g.dont_know}}
+
+
 def _group(g: GroupFigures) -> dict:
-    figures = None
-    if g.n_group is not None and g.summary is not None:
-        s = g.summary
-        figures = {"n_valid": g.n_valid, "mean": s.mean, "median": s.median, "sd": s.sd,
-                   "ci_low": s.ci_low, "ci_high": s.ci_high, "counts": g.counts,
-                   "dont_know": g.dont_know, "not_answered": g.not_answered}
-    return {"key": g.key, "label": g.label, "n": g.n_group,
-            "suppressed": g.reason if g.n_group is None or figures is None else "",
-            "figures": figures}
+    return {"key": g.key, "label": str(g.label), "n": g.n_group,
+            "suppressed": g.reason if g.n_group is None else ""}
+
+
+def _mean(g: GroupFigures) -> dict:
+    shown = g.n_group is not None and g.summary is not None
+    return {"key": g.key, "mean": _round(g.summary.mean) if shown else None,
+            "suppressed": "" if shown else (g.reason or "withheld")}
 
 
 @api.get("/waves", response={200: list[WaveOut], 401: Message},
@@ -161,21 +193,23 @@ def results(request, wave_id: int, municipality: int | None = None):
     r = wave_results(wave, municipality_ids=ids)
     log_action(actor=request.user, action="read", obj=wave, summary="results via API")
     return {
-        "wave": _wave_out(wave), "municipality": municipality,
-        "n": r.n if r.n_shown else None, "minimum_group_size": r.minimum,
+        "wave": _wave_out(wave), "available": r.available, "municipality": municipality,
+        "n": r.n if r.available else None, "minimum_group_size": r.minimum,
         "perspectives": [_group(g) for g in r.perspective_groups],
         "professional_systems": [_group(g) for g in r.system_groups],
         "items": [{"variable": i.variable.name, "label": i.variable.label("de"),
                    "dimension": i.variable.dimension, "reverse_coded": i.variable.reverse,
                    "values": {c.value: c.label("de") for c in i.variable.choices},
-                   "overall": _group(i.overall),
-                   "by_perspective": [_group(g) for g in i.by_perspective],
-                   "by_professional_system": [_group(g) for g in i.by_system],
-                   "divergence": i.spread, "divergence_sd": i.spread_std} for i in r.items],
+                   "overall": _overall(i.overall),
+                   "by_perspective": [_mean(g) for g in i.by_perspective],
+                   "by_professional_system": [_mean(g) for g in i.by_system],
+                   "divergence": _round(i.spread), "divergence_sd": _round(i.spread_std)}
+                  for i in r.items],
         "dimensions": [{"name": d.name, "label": d.label, "variables": d.variables,
-                        "alpha": d.alpha.value, "alpha_ci": [d.alpha.ci_low, d.alpha.ci_high],
-                        "overall": _group(d.overall),
-                        "by_perspective": [_group(g) for g in d.by_perspective],
-                        "by_professional_system": [_group(g) for g in d.by_system],
-                        "divergence_sd": d.spread_std} for d in r.dimensions],
+                        "alpha": _round(d.alpha.value),
+                        "alpha_ci": [_round(d.alpha.ci_low), _round(d.alpha.ci_high)],
+                        "overall": _overall(d.overall),
+                        "by_perspective": [_mean(g) for g in d.by_perspective],
+                        "by_professional_system": [_mean(g) for g in d.by_system],
+                        "divergence_sd": _round(d.spread_std)} for d in r.dimensions],
     }

@@ -12,8 +12,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.fields import RandomIdField
 from qdialog.tenancy.models import Municipality, ProfessionalSystem, Programme
 
 
@@ -121,6 +123,13 @@ TEXT_LIMIT = 4000
 
 
 class IncidentReport(models.Model):
+    """An anonymous report. Its key is random (a counted one would keep the order, and with a
+    server's logs the moment, of each report); its number within the reporting system is
+    given when the anonymity check ends, in the order the reviewers check, not the order the
+    reports came in."""
+
+    id = RandomIdField()
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False)
     system = models.ForeignKey(ReportingSystem, on_delete=models.CASCADE,
                                related_name="reports", verbose_name=_("reporting system"))
     received_on = models.DateField(_("received on"))
@@ -160,10 +169,15 @@ class IncidentReport(models.Model):
     class Meta:
         verbose_name = _("incident or near-miss report")
         verbose_name_plural = _("incident and near-miss reports")
-        ordering = ["-received_on", "-id"]
+        ordering = ["-received_on", "-number"]
+        constraints = [models.UniqueConstraint(fields=["system", "number"],
+                                               name="incident_number_once")]
 
     def __str__(self):
-        return str(_("Report no. %(number)s") % {"number": self.pk})
+        if self.number:
+            return str(_("Report no. %(number)s") % {"number": self.number})
+        return str(_("New report of %(date)s") % {
+            "date": formats.date_format(self.received_on, "SHORT_DATE_FORMAT")})
 
     @property
     def audit_scope(self):

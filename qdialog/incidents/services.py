@@ -8,7 +8,8 @@ import secrets
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,29 @@ def submit(*, system: ReportingSystem, fields: dict, code: str) -> tuple[Inciden
         return IncidentReport.objects.get(code_hash=code_hash(code)), False
     # No audit entry here on purpose: its timestamp would add the time of day to the report,
     # which the reporter was promised is not stored. The report's own date is the record.
+    reports_mix(system=system)
     return report, True
+
+
+def reports_mix(*, system: ReportingSystem) -> int:
+    """Rewrite the system's unchecked reports in a random order, in one transaction.
+
+    Their keys are random already; but PostgreSQL keeps the rows in the order they were
+    written and marks each with the number of its transaction, which follows the order – and,
+    with a log of the moments, gives each report its time. Rewritten together in a random
+    order, the reports share one transaction and lie in random order once VACUUM has removed
+    the old row versions (done right after; on SQLite the random keys already decide the
+    storage order, and deleted content is overwritten)."""
+    with transaction.atomic():
+        ids = list(IncidentReport.objects.filter(system=system, status=ReportStatus.RECEIVED)
+                   .values_list("pk", flat=True))
+        secrets.SystemRandom().shuffle(ids)
+        for pk in ids:
+            IncidentReport.objects.filter(pk=pk).update(received_on=F("received_on"))
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {IncidentReport._meta.db_table}")
+    return len(ids)
 
 
 @transaction.atomic
@@ -121,8 +144,11 @@ def finish_check(*, actor, report: IncidentReport) -> None:
         raise ValidationError(_("This report has already been checked."))
     if not report.category:
         raise ValidationError(_("Choose a category before you finish the check."))
-    report.status, report.original = ReportStatus.CHECKED, {}
-    report.save(update_fields=["status", "original"])
+    ReportingSystem.objects.select_for_update().filter(pk=report.system_id).first()
+    last = (IncidentReport.objects.filter(system_id=report.system_id)
+            .aggregate(n=Max("number"))["n"] or 0)
+    report.status, report.original, report.number = ReportStatus.CHECKED, {}, last + 1
+    report.save(update_fields=["status", "original", "number"])
     log_action(actor=actor, action="update", obj=report,
                summary="anonymity checked; original wording deleted")
 

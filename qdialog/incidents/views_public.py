@@ -32,7 +32,10 @@ def _limited(request, system, what: str, per_hour: int) -> bool:
 
 
 def _page(request, template, context, status=200):
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    # no later request (a stylesheet, the next page) names this page's address to anyone
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 @never_cache

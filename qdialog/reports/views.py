@@ -15,7 +15,7 @@ from qdialog.core.access import attachment
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
 from qdialog.surveys import schema
-from qdialog.surveys.models import Response
+from qdialog.surveys.models import Response, WaveStatus
 
 from . import services
 from .models import ReleasedText, Report, ReportKind
@@ -72,6 +72,10 @@ def report_create(request, pk):
         if cluster is None:
             return render(request, "reports/refused.html", {
                 "wave": wave, "message": _("Please choose a cluster.")}, status=400)
+    if wave.status != WaveStatus.CLOSED:
+        return render(request, "reports/refused.html", {
+            "wave": wave, "message": _("Reports can be built once the survey has ended.")},
+            status=400)
     if kind == ReportKind.ALL_MUNICIPALITIES:
         file_format = "zip"
     services.report_request(actor=request.user, wave=wave, kind=kind,
@@ -123,8 +127,9 @@ def texts(request, pk):
     instrument = schema.compiled(wave.instrument)
     variables = [v for v in instrument.variables if v.measure == "text"
                  and not v.name.endswith("__other")]
+    closed = wave.status == WaveStatus.CLOSED
     rows = list(Response.objects.filter(wave=wave, municipality=municipality)
-                .values_list("answers", flat=True))
+                .values_list("answers", flat=True)) if closed else []
     decided = {r.fingerprint: r for r in ReleasedText.objects.filter(
         wave=wave, municipality=municipality)}
     enough = len(rows) >= max(3, wave.min_group_size)
@@ -135,6 +140,9 @@ def texts(request, pk):
                 text = answers.get(v.name)
                 if isinstance(text, str) and text not in schema.SPECIAL:
                     entries.append((v, text, decided.get(services.fingerprint(text))))
+    # by question, then alphabetically: never one respondent's texts next to each other
+    order = {v.name: i for i, v in enumerate(variables)}
+    entries.sort(key=lambda e: (order[e[0].name], e[1].casefold()))
     if request.method == "POST":
         variable = request.POST.get("variable", "")
         text = request.POST.get("text", "")
@@ -147,4 +155,5 @@ def texts(request, pk):
         return redirect(f"{request.path}?municipality={municipality.pk}")
     return render(request, "reports/texts.html", {
         "wave": wave, "municipality": municipality, "entries": entries, "enough": enough,
+        "closed": closed,
         "municipalities": manageable if len(manageable) > 1 else []})

@@ -54,7 +54,8 @@ def latest_wave(municipality):
                 | Q(municipality__isnull=True, cluster_id=municipality.cluster_id)
                 | Q(municipality__isnull=True, cluster__isnull=True,
                     programme_id=municipality.programme_id))
-    return (Wave.objects.filter(covering, status__in=[WaveStatus.OPEN, WaveStatus.CLOSED])
+    # results exist only for closed waves (see analysis.engine)
+    return (Wave.objects.filter(covering, status=WaveStatus.CLOSED)
             .select_related("instrument").order_by("-opens_on", "-id").first())
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qdialog.core.audit import log_action
 
-from . import schema, services
+from . import mixing, schema, services
 from .models import Response, Wave
 
 # CSV cells: a value, or one of these for the special codes
@@ -70,6 +70,9 @@ def answers_from_csv(*, wave: Wave, upload, actor) -> ImportResult:
     if not wave.has_opened:
         result.errors.append(_("Open the wave before importing answers."))
         return result
+    if wave.results_published_on is not None:
+        result.errors.append(str(services.PUBLISHED_MESSAGE))
+        return result
     try:
         text = _decode(upload)
     except ValueError as error:
@@ -118,5 +121,7 @@ def answers_from_csv(*, wave: Wave, upload, actor) -> ImportResult:
                                     vector=schema.vectorize(instrument, answers))
         log_action(actor=actor, action="create", obj=wave,
                    summary=f"{len(parsed)} paper questionnaires imported")
+        # the rows went in in the file's order: mix them with the others
+        mixing.responses_mix(wave=wave)
     result.stored = len(parsed)
     return result

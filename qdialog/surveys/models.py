@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.fields import RandomIdField
 from qdialog.tenancy.models import Cluster, Municipality, Programme
 
 
@@ -210,6 +211,8 @@ class Wave(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: the day the results were first read; from then on no answer can be added
+    results_published_on = models.DateField(_("results published on"), null=True, blank=True)
 
     #: fixed once the wave has opened
     ANONYMITY_FIELDS = ("min_group_size", "allow_group_code", "instrument")
@@ -291,8 +294,13 @@ class AccessCode(models.Model):
 
 
 class Response(models.Model):
-    """One answer set. No link to a code, person, invitation, address or time of day."""
+    """One answer set. No link to a code, person, invitation, address or time of day.
 
+    Its key is random, and `mixing.responses_mix()` rewrites the answer sets of a wave in a
+    random order (new keys, one transaction) so that neither keys, storage order nor the
+    database's transaction ids keep the order in which they arrived."""
+
+    id = RandomIdField()
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
                                      blank=True, related_name="+")
@@ -304,11 +312,15 @@ class Response(models.Model):
     # The numeric answers again, as float64 in the order of the instrument's numeric variables
     # (special values as sentinels): analysis reads this instead of parsing JSON.
     vector = models.BinaryField(null=True, blank=True, editable=False)
+    #: False until the answer set has been rewritten with others in a random order
+    mixed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("answer set")
         verbose_name_plural = _("answer sets")
-        indexes = [models.Index(fields=["wave", "perspective", "professional_system"])]
+        indexes = [models.Index(fields=["wave", "perspective", "professional_system"]),
+                   models.Index(fields=["wave"], condition=models.Q(mixed=False),
+                                name="response_unmixed")]
 
     def save(self, *args, **kwargs):
         if self.vector is None:
@@ -325,6 +337,7 @@ class SubmissionToken(models.Model):
     answer set it came with; the tokens of a wave are deleted when it closes.
     """
 
+    id = RandomIdField()
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=43)
 

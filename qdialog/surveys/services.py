@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
 
-from . import schema
+from . import mixing, schema, signals
 from .models import (
     AccessCode,
     CodeKind,
@@ -234,14 +234,18 @@ def wave_close(*, actor, wave: Wave) -> None:
     AccessCode.objects.filter(wave=wave).exclude(email="").update(email="")
     AccessCode.objects.filter(wave=wave, draft__isnull=False).update(draft=None)
     SubmissionToken.objects.filter(wave=wave).delete()
+    mixing.responses_mix(wave=wave)
     log_action(actor=actor, action="update", obj=wave,
                summary="closed; invitation addresses and drafts deleted",
                changes={"status": ["open", "closed"]})
+    transaction.on_commit(mixing.reclaim_space)
+    transaction.on_commit(lambda: signals.wave_closed.send(sender=Wave, wave=wave))
 
 
 @transaction.atomic
 def wave_reopen(*, actor, wave: Wave, closes_on=None) -> None:
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    refuse_if_published(wave)
     changes = {"status": [wave.status, "open"]}
     wave.status = WaveStatus.OPEN
     if closes_on is not None:
@@ -256,6 +260,17 @@ def wave_reopen(*, actor, wave: Wave, closes_on=None) -> None:
 def wave_extend(*, actor, wave: Wave, closes_on) -> dict:
     return instance_update(actor=actor, instance=wave, fields={"closes_on": closes_on},
                            summary="extended")
+
+
+PUBLISHED_MESSAGE = gettext_lazy(
+    "The results of this wave have been published, so no answers can be added any more: the "
+    "difference between two states of the results would give the late answers away. Start a "
+    "new wave instead.")
+
+
+def refuse_if_published(wave: Wave) -> None:
+    if wave.results_published_on is not None:
+        raise ValidationError(PUBLISHED_MESSAGE)
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -365,6 +380,7 @@ def response_submit(*, wave: Wave, answers: dict, language: str, token: str,
                 code.save(update_fields=["used", "draft"])
     except IntegrityError:
         return "duplicate"
+    mixing.after_submission(wave)
     return "stored"
 
 

@@ -7,8 +7,9 @@ app_name = "surveys"
 urlpatterns = [
     # respondents: no login
     path("s/", respondent.entry, name="entry"),
+    path("s/answer/", respondent.answer, name="answer"),
+    path("s/done/", respondent.done, name="done"),
     path("s/<str:code>/", respondent.respond, name="respond"),
-    path("s/<str:code>/done/", respondent.done, name="done"),
     # waves
     path("p/<slug:slug>/waves/", manage.programme_waves, name="programme_waves"),
     path("p/<slug:slug>/waves/new/", manage.wave_create_programme,

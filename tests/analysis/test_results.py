@@ -1,4 +1,5 @@
-"""Wave results: correct figures, and no output ever reveals a group below the minimum."""
+"""Wave results: correct figures, only for closed waves, and no output ever reveals a group
+below the minimum."""
 
 import datetime as dt
 import random
@@ -28,6 +29,12 @@ def wave(world):
     return wave
 
 
+def close(*waves):
+    for wave in waves:
+        services.wave_close(actor=None, wave=wave)
+        wave.refresh_from_db()
+
+
 def store(wave, municipality, perspective, q1, q2=3, system="1"):
     Response.objects.create(
         wave=wave, municipality=municipality, submitted_on=timezone.localdate(), language="de",
@@ -45,7 +52,8 @@ def test_figures_match_a_direct_computation(world, wave):
         store(wave, world.m1, perspective, q1)
         if q1 != "_dk":
             values[perspective].append(q1)
-    r = wave_results(wave)
+    close(wave)
+    r = wave_results(wave, municipality_ids=[world.m1.pk])
     item = next(i for i in r.items if i.variable.name == "q1")
     everyone = values[1] + values[2]
     assert item.overall.n_valid == len(everyone)
@@ -54,6 +62,9 @@ def test_figures_match_a_direct_computation(world, wave):
     assert item.overall.counts == [everyone.count(v) for v in range(1, 6)]
     groups = {g.key: g for g in item.by_perspective}
     assert groups["1"].summary.mean == pytest.approx(np.mean(values[1]))
+    # a group publishes its mean only: not its number of valid answers, SD or distribution
+    assert groups["1"].n_valid is None and groups["1"].counts is None
+    assert groups["1"].summary.sd is None and groups["1"].summary.ci_low is None
     assert item.spread == pytest.approx(abs(np.mean(values[1]) - np.mean(values[2])))
     dim = next(d for d in r.dimensions if d.name == "d")
     # q2 is reverse coded on 4 points: a 3 counts as 2; with q1 "don't know", half of the
@@ -65,6 +76,7 @@ def test_figures_match_a_direct_computation(world, wave):
 def test_too_few_answer_sets_show_nothing(world, wave):
     for _ in range(4):
         store(wave, world.m1, 2, 4)
+    close(wave)
     r = wave_results(wave)
     assert not r.n_shown and r.items == [] and r.dimensions == []
 
@@ -88,32 +100,35 @@ def test_no_output_reveals_a_small_group(world, wave, sizes, minimum, seed):
     """Any mix of group sizes: a group below the minimum never shows a count, share or mean, and
     a lone small group is never left computable from the total."""
     Response.objects.filter(wave=wave).delete()
-    wave.min_group_size = minimum
+    type(wave).objects.filter(pk=wave.pk).update(min_group_size=minimum)
+    wave.refresh_from_db()
     rng = random.Random(seed)
     for perspective, size in zip((1, 2, 3), sizes):
         for _ in range(size):
             store(wave, world.m1, perspective, rng.randint(1, 5), rng.randint(1, 4))
-    result = wave_results(wave)
+    if wave.status != "closed":
+        close(wave)
+    result = wave_results(wave, municipality_ids=[world.m1.pk])
     if sum(sizes) < minimum:
         assert result.items == [] and result.dimensions == []
     hidden = [g for g in result.perspective_groups if g.n_group is None]
-    for group, size in zip(result.perspective_groups, sizes):
+    for group in result.perspective_groups:
+        size = dict(zip(("1", "2", "3"), sizes)).get(group.key, 0)
         if 0 < size < minimum:
             assert group.n_group is None
     small = [s for s in sizes if 0 < s < minimum]
     if small:
-        assert len(hidden) >= 2 or len([s for s in sizes if s > 0]) == 1
+        assert len(hidden) >= 2
     for figures, size in _all_group_outputs(result, sizes):
         if size is not None and 0 < size < minimum:
             assert figures.n_group is None and figures.summary is None
-            assert figures.counts is None and figures.shares is None
-        if figures.summary is not None:
-            assert figures.n_valid >= minimum
+        assert figures.counts is None and figures.shares is None and figures.n_valid is None
 
 
 def test_results_page_per_role(client_for, world, wave):
     for i in range(12):
         store(wave, world.m1 if i < 8 else world.m2, 2 if i % 2 else 1, 3 + i % 3)
+    close(wave)
     url = reverse("analysis:results", args=[wave.pk])
     assert client_for("alice").get(url).context["r"].n == 12
     carol = client_for("carol").get(url)  # cluster 1 holds M1 and M2
@@ -136,6 +151,7 @@ def test_results_page_per_role(client_for, world, wave):
 def test_results_page_query_count(client_for, world, wave, django_assert_max_num_queries):
     for i in range(30):
         store(wave, world.m1, 1 + i % 2, 1 + i % 5)
+    close(wave)
     client = client_for("alice")
     client.get(reverse("analysis:results", args=[wave.pk]))
     with django_assert_max_num_queries(12):
@@ -157,7 +173,8 @@ def test_wave_comparison_matches_welch(world, wave):
         store(wave, world.m1, 2, q)
     for q in b:
         store(later, world.m1, 2, q)
-    rows = {r.key: r for r in compare_waves(wave, later)}
+    close(wave, later)
+    rows = {r.key: r for r in compare_waves(wave, later, municipality_ids=[world.m1.pk])}
     q1 = rows["q1"]
     welch = sp.ttest_ind(b, a, equal_var=False)
     assert q1.difference.diff == pytest.approx(np.mean(b) - np.mean(a))
@@ -165,17 +182,20 @@ def test_wave_comparison_matches_welch(world, wave):
     assert rows["d"].kind == "dimension" and rows["d"].difference is not None
 
 
-def test_benchmark_positions_and_names(world, wave):
+def test_benchmark_never_shows_another_municipality_of_a_small_cluster(world, wave):
     from qdialog.analysis.benchmark import benchmark
 
     for municipality, level in ((world.m1, 2), (world.m2, 4), (world.m3, 3)):
         for _ in range(6):
             store(wave, municipality, 2, level, q2=5 - level)
-    store(wave, world.mb, 2, 5)  # another programme's municipality never counts
-    rows = {r.dimension: r for r in benchmark(wave, world.m1, with_names=False)}
-    d = rows["d"]
-    assert d.own == pytest.approx(2.0) and d.programme.rank == 3
-    assert d.programme.n_municipalities == 3 and d.cluster.n_municipalities == 2
+    close(wave)
+    d = {r.dimension: r for r in benchmark(wave, world.m1, with_names=False)}["d"]
+    assert d.own == pytest.approx(2.0)
+    # one other municipality in the cluster: its pooled mean would be its own score
+    assert d.cluster.n_municipalities == 1 and d.cluster.pooled is None
+    # three municipalities in all: no distribution, no rank
+    assert d.programme.n_municipalities == 2 and d.programme.pooled == pytest.approx(3.5)
+    assert d.programme.median is None and d.programme.rank is None
     assert d.named == []
     named = {r.dimension: r for r in benchmark(wave, world.m1, with_names=True)}["d"].named
     assert [n for n, _, _ in named] == ["Stadt Zwei", "Landkreis Eins"]
@@ -188,6 +208,7 @@ def test_comparison_and_benchmark_pages(client_for, world, wave):
     for w in (wave, later):
         for i in range(8):
             store(w, world.m1, 2, 1 + i % 5)
+    close(wave, later)
     compare = reverse("analysis:compare", args=[wave.pk, later.pk])
     bench = reverse("analysis:benchmark", args=[wave.pk])
     for role, status in [("alice", 200), ("carol", 200), ("mia", 200), ("paul", 404),
@@ -229,6 +250,7 @@ def test_trend_chart_over_three_waves(client_for, world, wave):
     for n, w in enumerate(waves):
         for i in range(8):
             store(w, world.m1, 2, min(5, 1 + n + i % 3))
+    close(*waves)
     body = client_for("alice").get(reverse("analysis:compare", args=[waves[0].pk,
                                                                      waves[2].pk])).content
     assert b"fig-trend" in body and body.count(b"<svg") >= 2
@@ -237,12 +259,57 @@ def test_trend_chart_over_three_waves(client_for, world, wave):
 def test_dimensions_are_broken_down_by_professional_system(client_for, world, wave):
     for i in range(12):
         store(wave, world.m1, 1 + i % 2, 1 + i % 5, system="1" if i < 9 else "2")
+    close(wave)
     r = wave_results(wave)
     dim = r.dimensions[0]
     groups = {g.key: g for g in dim.by_system}
-    assert groups["2"].n_group is None and groups["2"].reason == "small"  # three answer sets
+    assert groups["2"].n_group is None and groups["2"].reason == "withheld"  # three answer sets
     # with only two groups, the other one would reveal the small one through the total
-    assert groups["1"].summary is None and groups["1"].reason == "complementary"
+    assert groups["1"].summary is None and groups["1"].reason == "withheld"
     assert dim.by_perspective[0].summary is not None
     body = client_for("alice").get(reverse("analysis:results", args=[wave.pk])).content.decode()
     assert "Means by professional system" in body and "Means by perspective" in body
+
+
+def test_an_open_wave_has_no_results_yet(client_for, world, wave):
+    """Two states of the results would give away the answers that came in between."""
+    for i in range(12):
+        store(wave, world.m1, 1 + i % 2, 1 + i % 5)
+    r = wave_results(wave)
+    assert not r.available and r.items == [] and r.perspective_groups == []
+    body = client_for("alice").get(reverse("analysis:results", args=[wave.pk])).content.decode()
+    assert "once the survey has ended" in body
+    wave.refresh_from_db()
+    assert wave.results_published_on is None
+
+
+def test_reading_publishes_and_then_the_wave_cannot_take_late_answers(client_for, world, wave):
+    from django.core.exceptions import ValidationError
+
+    for i in range(12):
+        store(wave, world.m1, 1 + i % 2, 1 + i % 5)
+    close(wave)
+    services.wave_reopen(actor=None, wave=wave)  # not read yet: reopening is fine
+    wave.refresh_from_db()
+    close(wave)
+    client_for("alice").get(reverse("analysis:results", args=[wave.pk]))
+    wave.refresh_from_db()
+    assert wave.results_published_on == timezone.localdate()
+    with pytest.raises(ValidationError):
+        services.wave_reopen(actor=None, wave=wave)
+
+
+def test_a_coordinator_of_several_municipalities_reads_them_one_at_a_time(client_for, world,
+                                                                         wave):
+    """Two municipalities of different clusters are no unit of the wave's plan: their sum is
+    not protected as a whole, so it is never published."""
+    from qdialog.tenancy.models import Membership, Role
+
+    Membership.objects.create(user=world.people["mia"], role=Role.MUNICIPAL_COORDINATOR,
+                              programme=world.a, municipality=world.m3)
+    for i in range(12):
+        store(wave, world.m1 if i < 6 else world.m3, 1 + i % 2, 1 + i % 5)
+    close(wave)
+    response = client_for("mia").get(reverse("analysis:results", args=[wave.pk]))
+    assert response.context["r"].n == 6 and response.context["municipality"] in (world.m1,
+                                                                                 world.m3)

@@ -5,7 +5,7 @@ import json
 from django.test import Client
 
 from qdialog.api.models import ApiToken
-from tests.analysis.test_results import store, wave  # noqa: F401 - fixture
+from tests.analysis.test_results import close, store, wave  # noqa: F401 - fixture
 
 
 def bearer(user):
@@ -33,14 +33,20 @@ def test_results_with_a_token_are_suppressed(world, wave):  # noqa: F811
     client = bearer(world.people["alice"])
     waves = client.get("/api/v1/waves").json()
     assert [w["id"] for w in waves] == [wave.pk]
+    open_wave = client.get(f"/api/v1/waves/{wave.pk}/results").json()
+    assert open_wave["available"] is False and open_wave["items"] == []
+    close(wave)
     data = client.get(f"/api/v1/waves/{wave.pk}/results").json()
-    assert data["n"] == 12
+    assert data["available"] is True and data["n"] == 12
     groups = {g["key"]: g for g in data["perspectives"]}
-    assert groups["2"]["n"] is None and groups["2"]["suppressed"] == "small"
+    assert groups["2"]["n"] is None and groups["2"]["suppressed"] == "withheld"
     q1 = next(i for i in data["items"] if i["variable"] == "q1")
     assert q1["overall"]["figures"]["n_valid"] == 12
+    mean = q1["overall"]["figures"]["mean"]
+    assert mean == round(mean, 2)  # no more precision than the pages show
     by = {g["key"]: g for g in q1["by_perspective"]}
-    assert by["2"]["figures"] is None and by["1"]["figures"] is None  # complementary
+    assert by["2"]["mean"] is None and by["1"]["mean"] is None  # complementary
+    assert set(by["1"]) == {"key", "mean", "suppressed"}  # a group: its mean only
     assert data["dimensions"][0]["name"] == "d"
 
 
@@ -48,6 +54,7 @@ def test_results_are_scoped(world, wave):  # noqa: F811
     for i in range(8):
         store(wave, world.m1, 1, 3)
         store(wave, world.m2, 1, 4)
+    close(wave)
     mia = bearer(world.people["mia"])
     assert mia.get(f"/api/v1/waves/{wave.pk}/results").json()["n"] == 8
     assert mia.get(f"/api/v1/waves/{wave.pk}/results?municipality={world.m2.pk}") \

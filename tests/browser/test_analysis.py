@@ -40,6 +40,8 @@ def programme_waves(live_server):
                 Response.objects.create(wave=wave, municipality=municipality, language="de",
                                         submitted_on=today, perspective=perspective,
                                         professional_system=system, answers=answers)
+        services.wave_close(actor=None, wave=wave)  # results exist once a wave is closed
+        wave.refresh_from_db()
     return world, waves
 
 

@@ -63,8 +63,11 @@ def test_respondent_on_a_phone(browser, live_server, live_survey, axe_check, sho
     expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank!")
     axe_check(page, "thanks")
     assert Response.objects.filter(wave=wave).count() == 1
+    # no code in any address after the first one
+    assert codes[0].code not in page.url and codes[0].code.lower() not in page.url
     page.goto(f"{live_server.url}/s/{codes[0].code}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Antworten bereits erhalten")
+    # a used code is answered like an unknown one
+    expect(page.get_by_role("alert")).to_contain_text("kann nicht (mehr) verwendet werden")
     page.close()
 
 
@@ -108,6 +111,7 @@ def test_results_page_is_accessible(page, live_server, live_survey, axe_check, s
         Response.objects.create(wave=wave, municipality=world.m1, language="de",
                                 submitted_on=timezone.localdate(), perspective=perspective,
                                 professional_system=system, answers=answers)
+    services.wave_close(actor=None, wave=wave)  # results exist once a wave is closed
     log_in(page, live_server.url, "mia@example.org")
     page.goto(f"{live_server.url}/waves/{wave.pk}/results/")
     expect(page.get_by_role("heading", name="Wo die Sichtweisen am weitesten auseinanderliegen")) \

@@ -443,3 +443,29 @@ def test_concurrent_retries_of_one_report_store_it_once(world):
     assert [status for status, _ in results] == [200] * 6
     assert len({code for _, code in results}) == 1
     assert IncidentReport.objects.count() == 1
+
+
+def test_numbers_come_with_the_check_not_with_the_arrival(world):
+    """A counted id or number given on arrival would keep the order (and, with a log of the
+    moments, the time) of each report; numbers are given as the reviewers finish checks."""
+    from qdialog.incidents import services
+    from qdialog.incidents.models import IncidentReport
+
+    system = services.system_create(actor=None, programme=world.a, municipality=world.m1)
+    fields = {"professional_group": "school", "phase": "referral", "child_age_band": "6-9",
+              "harm": "potential", "frequency": "sometimes", "what_happened": "Etwas.",
+              "outcome": "Nichts.", "what_helped": ""}
+    reports = [services.submit(system=system, fields=fields,
+                               code=services.read_form_code(services.form_code()))[0]
+               for _ in range(3)]
+    assert all(r.number is None for r in reports)
+    assert str(reports[0]).startswith(("New report of", "Neue Meldung vom"))
+    assert len({r.pk for r in reports}) == 3 and min(r.pk for r in reports) > 10**6
+    for report in (reports[2], reports[0]):
+        report.refresh_from_db()
+        report.category = "information"
+        report.save()
+        services.finish_check(actor=None, report=report)
+    numbers = dict(IncidentReport.objects.values_list("pk", "number"))
+    assert numbers[reports[2].pk] == 1 and numbers[reports[0].pk] == 2
+    assert numbers[reports[1].pk] is None

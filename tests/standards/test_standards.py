@@ -213,7 +213,7 @@ def test_transfer_keeps_the_origin(client_for, world, standard):
 
 
 def test_indicator_beside_latest_results(client_for, world, standard, wave):  # noqa: F811
-    from tests.analysis.test_results import store
+    from tests.analysis.test_results import close, store
 
     assert selectors.indicator_results(standard)["wave"] is None  # no items named yet
     services.indicator_add(actor=None, standard=standard,
@@ -221,7 +221,10 @@ def test_indicator_beside_latest_results(client_for, world, standard, wave):  # 
     values = [4, 3, 5, 4, 2, 4, 3]
     for i, value in enumerate(values):
         store(wave, world.m1, 1 + i % 2, value)
-    store(wave, world.m2, 1, 1)  # another municipality's answer does not count
+    for _ in range(6):
+        store(wave, world.m2, 1, 1)  # another municipality's answers do not count
+    assert selectors.indicator_results(standard)["wave"] is None  # open: no results yet
+    close(wave)
     result = selectors.indicator_results(standard)
     assert result["wave"] == wave
     figures = result["items"]["q1"]
@@ -231,7 +234,7 @@ def test_indicator_beside_latest_results(client_for, world, standard, wave):  # 
         .content.decode()
     assert "Zusammenarbeit gelingt" in body and f"n = {len(values)}" in body
     # a municipality with fewer answers than the minimum sees nothing
-    small = services.standard_create(actor=None, municipality=world.m2, fields=FIELDS)
+    small = services.standard_create(actor=None, municipality=world.m3, fields=FIELDS)
     services.indicator_add(actor=None, standard=small, fields={"text": "x", "item_codes": "q1"})
     assert not selectors.indicator_results(small)["items"]["q1"]["shown"]
 

@@ -14,18 +14,80 @@ def url(code):
     return reverse("surveys:respond", args=[code])
 
 
+ANSWER = "/s/answer/"
+
+
+def post(client, code, data):
+    """Open the code's address (the only one carrying the code), then send the form to the
+    code-free address, as a browser does."""
+    opened = client.get(url(code))
+    if opened.status_code != 200:
+        return opened
+    return client.post(ANSWER, data)
+
+
 def test_questionnaire_page_needs_no_login(respondent, survey):
     response = respondent.get(url(survey.code))
     assert response.status_code == 200
     body = response.content.decode()
     assert "Testbogen" in body and 'name="token"' in body
     assert response["Cache-Control"] == "no-store"
+    # the form, the language links and every later page use an address without the code
+    assert f'action="{ANSWER}"' in body and survey.code not in body
+    assert 'href="/s/answer/?lang=en"' in body
+
+
+def test_the_code_travels_in_a_cookie_not_in_addresses(respondent, survey):
+    opened = respondent.get(url(survey.code))
+    cookie = opened.cookies["qdialog_code"]
+    assert cookie["httponly"] and cookie["path"] == "/s/" and not cookie["max-age"]
+    assert survey.code in cookie.value  # signed, so it cannot be changed to another code
+    again = respondent.get(ANSWER)
+    assert again.status_code == 200 and "Testbogen" in again.content.decode()
+    done = respondent.post(ANSWER, post_data(fresh_token()))
+    assert done["Location"] == "/s/done/?lang=de"
+    assert done.cookies["qdialog_code"].value == ""  # forgotten once the answers are in
+    assert respondent.get(done["Location"]).status_code == 200
+
+
+def test_a_forged_cookie_is_not_a_code(respondent, survey):
+    from django.test import Client
+
+    forged = Client()
+    forged.cookies["qdialog_code"] = survey.code  # not signed
+    assert forged.get(ANSWER)["Location"].startswith(reverse("surveys:entry"))
+    assert forged.post(ANSWER, post_data(fresh_token())).status_code == 302
+    assert not Response.objects.exists()
+
+
+def test_a_used_code_and_an_unknown_code_are_answered_alike(respondent, survey):
+    """Whoever holds someone's code must not learn whether that person has answered."""
+    from django.test import Client
+
+    post(respondent, survey.code, post_data(fresh_token()))
+    used = Client(REMOTE_ADDR="10.0.0.2").get(url(survey.code))
+    unknown = Client(REMOTE_ADDR="10.0.0.3").get(url("ZZZZZZZZZZ"))
+    assert used.status_code == unknown.status_code == 404
+    assert _without_csrf(used.content) == _without_csrf(unknown.content)
+    typed_used = Client(REMOTE_ADDR="10.0.0.4").post(reverse("surveys:entry"),
+                                                     {"code": survey.code})
+    typed_unknown = Client(REMOTE_ADDR="10.0.0.5").post(reverse("surveys:entry"),
+                                                        {"code": "ZZZZZZZZZZ"})
+    assert typed_used.status_code == typed_unknown.status_code == 404
+    assert (_without_csrf(typed_used.content).replace(survey.code.encode(), b"X")
+            == _without_csrf(typed_unknown.content).replace(b"ZZZZZZZZZZ", b"X"))
+
+
+def _without_csrf(content: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
 
 
 def test_submit_stores_one_answer_set_without_any_link(respondent, survey):
-    response = respondent.post(url(survey.code), post_data(fresh_token()))
+    response = post(respondent, survey.code, post_data(fresh_token()))
     assert response.status_code == 303
-    assert response["Location"].startswith(reverse("surveys:done", args=[survey.code]))
+    assert response["Location"].startswith(reverse("surveys:done"))
     stored = Response.objects.get()
     assert stored.answers["q1"] == 4 and stored.perspective == "2"
     assert stored.municipality == survey.wave.municipality
@@ -47,29 +109,39 @@ def test_answer_sets_have_no_field_that_could_link_them():
 
 def test_double_click_stores_once_and_shows_thanks(respondent, survey):
     token = fresh_token()
-    first = respondent.post(url(survey.code), post_data(token))
-    # the same post again: a double click, or a retry after a lost connection
+    respondent.get(url(survey.code))
+    cookie = respondent.cookies["qdialog_code"].value
+    first = respondent.post(ANSWER, post_data(token))
+    # the same post again: a double click, or a retry after a lost connection (the browser
+    # still has the cookie the first answer would have removed)
+    respondent.cookies["qdialog_code"] = cookie
     code = AccessCode.objects.get(code=survey.code)
     code.used = False  # even if the page still thinks the code is fresh …
     code.save()
-    second = respondent.post(url(survey.code), post_data(token))
-    assert first.status_code == 303 and second.status_code == 303
+    second = respondent.post(ANSWER, post_data(token))
+    assert first.status_code == 303 and second.status_code == 409
+    assert "bereits" in second.content.decode()
     assert Response.objects.count() == 1
 
 
 def test_second_tab_with_a_used_code_is_told_politely(respondent, survey):
-    respondent.post(url(survey.code), post_data(fresh_token()))
-    again = respondent.post(url(survey.code), post_data(fresh_token()))
-    assert again.status_code == 409
-    assert "bereits" in again.content.decode()
+    respondent.get(url(survey.code))
+    cookie = respondent.cookies["qdialog_code"].value
+    respondent.post(ANSWER, post_data(fresh_token()))
+    respondent.cookies["qdialog_code"] = cookie  # the second tab
+    again = respondent.post(ANSWER, post_data(fresh_token()))
+    assert again.status_code == 404
+    assert "nicht (mehr) verwendet" in again.content.decode()
     assert Response.objects.count() == 1
-    assert respondent.get(url(survey.code)).status_code == 409
+    assert respondent.get(url(survey.code)).status_code == 404
 
 
 def test_group_code_takes_many_answers_but_each_post_once(respondent, survey):
     token = fresh_token()
+    statuses = []
     for t in (token, token, fresh_token()):
-        assert respondent.post(url(survey.group.code), post_data(t)).status_code == 303
+        statuses.append(post(respondent, survey.group.code, post_data(t)).status_code)
+    assert statuses == [303, 409, 303]  # the second post of one form: "already received"
     assert Response.objects.count() == 2
 
 
@@ -78,7 +150,7 @@ def test_group_code_is_rate_limited(respondent, survey, settings):
     from django.core.cache import cache
 
     cache.clear()
-    statuses = [respondent.post(url(survey.group.code), post_data(fresh_token())).status_code
+    statuses = [post(respondent, survey.group.code, post_data(fresh_token())).status_code
                 for _ in range(3)]
     assert statuses == [303, 303, 429]
     assert Response.objects.count() == 2
@@ -98,13 +170,13 @@ def test_guessing_codes_is_stopped(respondent, survey, settings):
     assert blocked.status_code == 429
     assert "Zu viele unbekannte Codes" in blocked.content.decode()
     assert respondent.get(url(survey.code)).status_code == 429
-    assert respondent.post(url(survey.code), post_data(fresh_token())).status_code == 429
+    assert respondent.post(ANSWER, post_data(fresh_token())).status_code == 429
     assert not Response.objects.exists()
-    # another address is not affected, and known codes never count
+    # another address is not affected, and usable codes never count
     other = Client(REMOTE_ADDR="10.0.0.9")
     for _ in range(5):
         assert other.get(url(survey.code)).status_code == 200
-    assert other.post(entry, {"code": survey.code}).status_code == 302
+    assert other.post(entry, {"code": survey.code}).status_code == 303
 
 
 def test_guessing_window_ends(respondent, survey, settings):
@@ -121,9 +193,10 @@ def test_guessing_window_ends(respondent, survey, settings):
     ({"status": "closed"}, 410), ({"status": "draft"}, 410),
     ({"closes_on": dt.date(2020, 1, 2), "opens_on": dt.date(2020, 1, 1)}, 410)])
 def test_closed_or_not_yet_open_wave(respondent, survey, change, status):
+    respondent.get(url(survey.code))  # opened while the wave took answers
     Wave.objects.filter(pk=survey.wave.pk).update(**change)
     assert respondent.get(url(survey.code)).status_code == status
-    assert respondent.post(url(survey.code), post_data(fresh_token())).status_code == status
+    assert respondent.post(ANSWER, post_data(fresh_token())).status_code == status
     assert not Response.objects.exists()
 
 
@@ -131,7 +204,7 @@ def test_closed_or_not_yet_open_wave(respondent, survey, change, status):
 def test_unknown_or_tampered_codes(respondent, survey, code):
     response = respondent.get(url(code))
     assert response.status_code == 404
-    assert response.status_code == respondent.post(url(code), post_data(fresh_token())).status_code
+    assert respondent.post(url(code), post_data(fresh_token())).status_code == 405
 
 
 @pytest.mark.parametrize("overrides,status,text", [
@@ -145,7 +218,7 @@ def test_unknown_or_tampered_codes(respondent, survey, code):
     ({"q_topics": ["1", "99"]}, 400, "angebotenen Antworten"),
 ])
 def test_bad_input_is_refused_and_nothing_stored(respondent, survey, overrides, status, text):
-    response = respondent.post(url(survey.code), post_data(fresh_token(), **overrides))
+    response = post(respondent, survey.code, post_data(fresh_token(), **overrides))
     assert response.status_code == status
     assert text in response.content.decode()
     assert not Response.objects.exists()
@@ -154,20 +227,20 @@ def test_bad_input_is_refused_and_nothing_stored(respondent, survey, overrides, 
 
 
 def test_error_summary_links_to_the_question(respondent, survey):
-    body = respondent.post(url(survey.code), post_data(fresh_token(), q_q1=None)).content.decode()
+    body = post(respondent, survey.code, post_data(fresh_token(), q_q1=None)).content.decode()
     assert 'href="#f-q1"' in body and 'id="f-q1"' in body
     assert 'aria-describedby="f-q1-error"' in body
 
 
 def test_messages_in_the_respondents_language(respondent, survey):
-    body = respondent.post(url(survey.code), post_data(fresh_token(), q_q1=None, lang="en")) \
+    body = post(respondent, survey.code, post_data(fresh_token(), q_q1=None, lang="en")) \
         .content.decode()
     assert "Please answer this question." in body and "Question one" in body
 
 
 def test_oversized_request_is_refused(respondent, survey, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    response = respondent.post(url(survey.code), post_data(fresh_token(), q_long="x" * 20_000))
+    response = post(respondent, survey.code, post_data(fresh_token(), q_long="x" * 20_000))
     assert response.status_code == 400
     assert not Response.objects.exists()
 
@@ -175,13 +248,13 @@ def test_oversized_request_is_refused(respondent, survey, settings):
 def test_save_and_continue_later(respondent, survey):
     data = post_data(fresh_token(), action="save")
     data.pop("q_q1")
-    response = respondent.post(url(survey.code), data)
+    response = post(respondent, survey.code, data)
     assert response.status_code == 200 and survey.code in response.content.decode()
     draft = code_row(survey.code).draft
     assert draft["answers"]["count"] == 12 and draft["answers"]["q1"] == "_na"
     page = respondent.get(url(survey.code)).content.decode()
     assert 'value="12"' in page  # restored from the draft
-    respondent.post(url(survey.code), post_data(fresh_token()))
+    post(respondent, survey.code, post_data(fresh_token()))
     assert code_row(survey.code).draft is None and Response.objects.count() == 1
 
 
@@ -198,23 +271,25 @@ def test_paged_questionnaire_moves_forward_and_back(respondent, survey):
     schema._CACHE.clear()
     first = respondent.get(url(survey.code)).content.decode()
     assert "Über Sie" in first and "Hauptteil" not in first
-    page2 = respondent.post(url(survey.code), {"token": fresh_token(), "page": "0",
+    page2 = respondent.post(ANSWER, {"token": fresh_token(), "page": "0",
                                                "action": "next", "lang": "de",
                                                "q_perspective": "2", "q_system": "1"})
     body = page2.content.decode()
     assert "Hauptteil" in body and 'name="q_perspective" value="2"' in body  # carried
-    back = respondent.post(url(survey.code), {"token": fresh_token(), "page": "1",
+    back = respondent.post(ANSWER, {"token": fresh_token(), "page": "1",
                                               "action": "back", "lang": "de",
                                               "q_perspective": "2", "q_system": "1"})
     assert "Über Sie" in back.content.decode()
-    missing = respondent.post(url(survey.code), {"token": fresh_token(), "page": "0",
+    missing = respondent.post(ANSWER, {"token": fresh_token(), "page": "0",
                                                  "action": "next", "lang": "de"})
     assert missing.status_code == 400
 
 
 def test_entry_page_finds_a_code(respondent, survey):
     response = respondent.post(reverse("surveys:entry"), {"code": survey.code.lower()})
-    assert response.status_code == 302 and survey.code in response["Location"]
+    assert response.status_code == 303 and response["Location"] == "/s/answer/?lang=de"
+    assert survey.code not in response["Location"]
+    assert "Testbogen" in respondent.get(response["Location"]).content.decode()
     wrong = respondent.post(reverse("surveys:entry"), {"code": "NOPE1234"})
     assert wrong.status_code == 404
 
@@ -231,11 +306,17 @@ def test_concurrent_submissions_with_one_code_store_once(survey):
         pytest.skip("the in-memory SQLite test database is not shared between threads")
     results = []
 
-    def post():
-        results.append(Client().post(url(survey.code), post_data(fresh_token())).status_code)
+    clients = []
+    for _ in range(6):
+        client = Client()
+        client.get(url(survey.code))
+        clients.append(client)
+
+    def send(client):
+        results.append(client.post(ANSWER, post_data(fresh_token())).status_code)
         connection.close()
 
-    threads = [threading.Thread(target=post) for _ in range(6)]
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
     for t in threads:
         t.start()
     for t in threads:

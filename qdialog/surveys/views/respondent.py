@@ -1,5 +1,12 @@
 """The respondent's pages: no login, no JavaScript needed, one code per person (or a group code).
 
+The code appears in one address only, the first one (`/s/<code>/`, from the e-mail, the QR code
+or the paper slip) – or not at all when it is typed in at `/s/`. From then on it travels in a
+signed cookie that lives until the browser closes, and every further page is `/s/answer/` and
+`/s/done/`: no log line of any later request carries it. A code that was used and a code that
+never existed are answered alike, so holding someone's code does not tell whether they
+answered.
+
 GET shows the questionnaire (from memory when nothing is filled in yet); POST moves between
 sections, saves a draft under a personal code, or submits. The answer set is stored by
 services.response_submit() exactly once.
@@ -21,7 +28,7 @@ from qdialog.core import ratelimit
 
 from .. import render as rendering
 from .. import schema, services
-from ..models import AccessCode, CodeKind
+from ..models import AccessCode, CodeKind, SubmissionToken
 
 LANGUAGES = ("de", "en", "plain")
 TOKEN_RE = services.TOKEN_RE
@@ -35,31 +42,55 @@ def _language(request) -> str:
     return "en" if (request.LANGUAGE_CODE or "de").startswith("en") else "de"
 
 
+COOKIE = "qdialog_code"
+COOKIE_SALT = "qdialog.surveys.respondent"
+
+
 def _page(request, template, context, status=200, language="de"):
     with translation.override(rendering.ui_language(language)):
         response = render(request, template, {**context, "lang": language}, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
+    # the next request (a stylesheet, the next page) must not carry this page's address, which
+    # may hold the code, as its Referer: only the origin (no-referrer would make browsers send
+    # "Origin: null" with the form, which the CSRF check rightly refuses)
+    response["Referrer-Policy"] = "strict-origin"
     return response
+
+
+def _remember(response, code: str):
+    """Carry the code in a signed cookie for the respondent's further pages (until the
+    browser closes), never in an address."""
+    response.set_signed_cookie(COOKIE, code, salt=COOKIE_SALT, path="/s/", httponly=True,
+                               samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+def _forget(response):
+    response.delete_cookie(COOKIE, path="/s/", samesite="Lax")
+    return response
+
+
+def _cookie_code(request) -> str:
+    return request.get_signed_cookie(COOKIE, default="", salt=COOKIE_SALT) or ""
 
 
 @require_http_methods(["GET", "POST"])
 def entry(request):
     """Type in the code from a paper sheet."""
     language = _language(request)
-    raw = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
+    raw = (request.POST.get("code") or "").strip().upper()  # never from the address
     raw = raw.replace(" ", "").replace("-", "")
     if raw:
         blocked = _guessing(request, language)
         if blocked is not None:
             return blocked
-        if re.fullmatch(r"[A-Z0-9]{6,16}", raw) and AccessCode.objects.filter(code=raw).exists():
-            return HttpResponseRedirect(reverse("surveys:respond", args=[raw])
-                                        + f"?lang={language}")
-        _unknown_code(request)
-        return _page(request, "surveys/respond_entry.html",
-                     {"error": _("We do not know this code. Please check it and try again."),
-                      "code": raw[:16]}, status=404, language=language)
+        access = _load(raw)
+        refusal = _refusal(request, access, language, typed=raw[:16])
+        if refusal is not None:
+            return refusal
+        return _remember(HttpResponseRedirect(reverse("surveys:answer") + f"?lang={language}",
+                                              status=303), access.code)
     return _page(request, "surveys/respond_entry.html", {}, language=language)
 
 
@@ -72,19 +103,19 @@ def _load(code: str):
         return None
 
 
-def _refusal(request, access, language):
-    """A page explaining why this code cannot answer now, or None if it can."""
-    if access is None:
-        return _page(request, "surveys/respond_entry.html",
-                     {"error": _("We do not know this code. Please check it and try again.")},
-                     status=404, language=language)
-    if access.kind != CodeKind.GROUP and access.used:
-        return _page(request, "surveys/respond_message.html", {
-            "title": _("Answers already received"),
-            "message": _("Answers for this code have already been submitted – thank you. "
-                         "If you have just sent the form twice, your answers are safely "
-                         "stored once."),
-            "tone": "info"}, status=409, language=language)
+def _refusal(request, access, language, typed=""):
+    """A page explaining why this code cannot answer now, or None if it can.
+
+    An unknown code and a used one get the same page, status and wording (and both count as a
+    failed try against guessing): whoever holds someone's code cannot learn from it whether
+    that person has answered."""
+    if access is None or (access.kind != CodeKind.GROUP and access.used):
+        _unknown_code(request)
+        return _forget(_page(request, "surveys/respond_entry.html", {
+            "error": _("This code cannot be used (any more). Please check it and try again. "
+                       "A code can be used once: if you have already sent your answers with "
+                       "it, they are stored – thank you."),
+            "code": typed}, status=404, language=language))
     if not services.wave_accepts_answers(access.wave):
         return _page(request, "surveys/respond_message.html", {
             "title": _("This survey is not open"),
@@ -105,6 +136,7 @@ def _pages(instrument, answers):
 
 def _render_form(request, access, instrument, language, answers, page, problems=None,
                  status=200, token=None, foreign=None):
+    """The questionnaire; it always posts to the code-free address `/s/answer/`."""
     pages = _pages(instrument, answers)
     page = max(0, min(page, len(pages) - 1))
     sections = pages[page]
@@ -126,6 +158,7 @@ def _render_form(request, access, instrument, language, answers, page, problems=
         "token": token or services.new_submission_token(),
         "answered": done, "total": total, "percent": int(100 * page / max(1, len(pages))),
         "languages": [("de", "Deutsch"), ("en", "English"), ("plain", "Leichte Sprache")],
+        "action_url": reverse("surveys:answer"),
     }, status=status, language=language)
 
 
@@ -156,26 +189,48 @@ def _unknown_code(request):
     ratelimit.record("code-guess", request, GUESS_WINDOW)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def respond(request, code):
+    """The address from the e-mail, QR code or slip: the only one that carries the code."""
     language = _language(request)
     blocked = _guessing(request, language)
     if blocked is not None:
         return blocked
     access = _load(code)
-    if access is None:
-        _unknown_code(request)
     refusal = _refusal(request, access, language)
     if refusal is not None:
         return refusal
-    instrument = schema.compiled(access.wave.instrument)
-    if request.method == "GET":
-        draft = access.draft or {}
-        if draft.get("language") in LANGUAGES and "lang" not in request.GET:
-            language = draft["language"]
-        return _render_form(request, access, instrument, language, draft.get("answers", {}),
-                            int(draft.get("page", 0)))
+    return _remember(_questionnaire(request, access, language), access.code)
 
+
+def _questionnaire(request, access, language):
+    instrument = schema.compiled(access.wave.instrument)
+    draft = access.draft or {}
+    if draft.get("language") in LANGUAGES and "lang" not in request.GET:
+        language = draft["language"]
+    return _render_form(request, access, instrument, language, draft.get("answers", {}),
+                        int(draft.get("page", 0)))
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request):
+    """Every page after the first, with the code from the cookie."""
+    language = _language(request)
+    blocked = _guessing(request, language)
+    if blocked is not None:
+        return blocked
+    code = _cookie_code(request)
+    if not code:
+        return HttpResponseRedirect(reverse("surveys:entry") + f"?lang={language}")
+    access = _load(code)
+    if request.method == "POST" and access is not None and _already_stored(request, access):
+        return _received(request, language)
+    refusal = _refusal(request, access, language)
+    if refusal is not None:
+        return refusal
+    if request.method == "GET":
+        return _questionnaire(request, access, language)
+    instrument = schema.compiled(access.wave.instrument)
     action = request.POST.get("action", "")
     token = request.POST.get("token", "")
     if action not in ACTIONS or not TOKEN_RE.match(token):
@@ -216,8 +271,8 @@ def respond(request, code):
                 "title": _("Your answers are saved"),
                 "message": _("You can continue later with the same link or code: %(code)s")
                 % {"code": access.code}, "tone": "success",
-                "continue_url": reverse("surveys:respond", args=[access.code])
-                + f"?lang={language}"}, language=language)
+                "continue_url": reverse("surveys:answer") + f"?lang={language}"},
+                language=language)
         return _render_form(request, access, instrument, language, answers, target,
                             token=token)
 
@@ -241,18 +296,36 @@ def respond(request, code):
             "message": _("Please wait a minute and send the form again."),
             "tone": "warning"}, status=429, language=language)
     try:
-        services.response_submit(wave=access.wave, answers=answers, language=language,
-                                 token=token, code=access)
+        outcome = services.response_submit(wave=access.wave, answers=answers,
+                                           language=language, token=token, code=access)
     except services.AlreadyUsed:
         return _refusal(request, AccessCode.objects.get(pk=access.pk), language)
     except services.NotOpen:
         access.wave.refresh_from_db()
         return _refusal(request, access, language)
-    return HttpResponseRedirect(reverse("surveys:done", args=[access.code])
-                                + f"?lang={language}", status=303)
+    if outcome == "duplicate":
+        return _received(request, language)
+    return _forget(HttpResponseRedirect(reverse("surveys:done") + f"?lang={language}",
+                                        status=303))
 
 
-def done(request, code):
+def _already_stored(request, access) -> bool:
+    """This very form was stored before (a double click, a retry after a lost connection):
+    only whoever has the form's random token can ask."""
+    token = request.POST.get("token", "")
+    return bool(TOKEN_RE.match(token)) and SubmissionToken.objects.filter(
+        wave_id=access.wave_id, token=token).exists()
+
+
+def _received(request, language):
+    return _forget(_page(request, "surveys/respond_message.html", {
+        "title": _("Answers already received"),
+        "message": _("Your answers have already arrived and are stored once – thank you. "
+                     "You can close this page."),
+        "tone": "info"}, status=409, language=language))
+
+
+def done(request):
     language = _language(request)
     return _page(request, "surveys/respond_message.html", {
         "title": _("Thank you!"),

@@ -48,5 +48,7 @@ class Command(BaseCommand):
             "--threads", str(options["threads"]),
             "--timeout", str(options["timeout"]),
             "--access-logfile", "-",
+            # respondents' and reporters' requests without address, IP, agent or referrer
+            "--logger-class", "qdialog.core.logs.AccessLogger",
             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ])

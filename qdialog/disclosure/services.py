@@ -1,0 +1,64 @@
+"""Making and reading a wave's release (see models.Release and plan.py)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from qdialog.surveys.frame import dimension_scores, load_frame
+from qdialog.surveys.models import Response, Wave, WaveStatus
+
+from .models import Release
+from .plan import Plan, compute_plan, wave_tree
+
+
+def _municipalities(wave):
+    return list(wave.programme.municipalities.all())
+
+
+def fingerprint(wave) -> str:
+    """Changes whenever an answer set of the wave is added, removed or rewritten (every
+    rewrite gives new random keys): the number of answer sets and a sum over their keys."""
+    figures = Response.objects.filter(wave_id=wave.pk).aggregate(
+        n=Count("id"), keys=Sum(F("id") % 1_000_000_007))
+    raw = f"{wave.pk}:{figures['n']}:{figures['keys'] or 0}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def release_make(*, wave: Wave) -> Release | None:
+    """Compute the disclosure plan of a closed wave and keep it. None for a wave still open."""
+    wave = Wave.objects.select_for_update().select_related("instrument", "programme").get(
+        pk=wave.pk)
+    if wave.status != WaveStatus.CLOSED:
+        return None
+    frame = load_frame(wave)
+    tree = wave_tree(wave, _municipalities(wave))
+    plan = compute_plan(wave, frame, tree, dimension_scores=dimension_scores(frame))
+    release, _ = Release.objects.update_or_create(
+        wave=wave, defaults={"answer_sets": frame.n, "plan": plan.to_json(),
+                             "fingerprint": fingerprint(wave), "made_on": timezone.localdate()})
+    return release
+
+
+def plan_for(wave: Wave, *, publish: bool = True) -> Plan | None:
+    """The plan every output of the wave reads, or None while the wave is open.
+
+    Made if missing or if answer sets were added or removed since (only possible before the
+    results are first read). `publish` marks the results as published from today on."""
+    if wave.status != WaveStatus.CLOSED:
+        return None
+    release = Release.objects.filter(wave_id=wave.pk).first()
+    if release is None or release.fingerprint != fingerprint(wave):
+        release = release_make(wave=wave)
+        if release is None:
+            return None
+    if publish and wave.results_published_on is None:
+        today = timezone.localdate()
+        Wave.objects.filter(pk=wave.pk, results_published_on__isnull=True).update(
+            results_published_on=today)
+        wave.results_published_on = today
+    return Plan.from_json(release.plan)
