@@ -9,6 +9,8 @@ import io
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qdialog.core.spreadsheets import csv_text
+
 from .models import Action, Priority, Status
 
 COLUMNS = ["title", "description", "responsible_organisation", "responsible_person",
@@ -17,15 +19,14 @@ MAX_ROWS = 2000
 
 
 def export(actions) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(COLUMNS)
+    """Semicolons and a byte order mark, for Excel; no cell can become a formula."""
+    rows = [COLUMNS]
     for a in actions:
-        writer.writerow([a.title, a.description, a.responsible_organisation or "",
-                         a.responsible_person.email if a.responsible_person else "",
-                         a.starts_on or "", a.due_on or "", a.review_on or "", a.priority,
-                         a.status, a.origin])
-    return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 correctly
+        rows.append([a.title, a.description, a.responsible_organisation or "",
+                     a.responsible_person.email if a.responsible_person else "",
+                     a.starts_on or "", a.due_on or "", a.review_on or "", a.priority,
+                     a.status, a.origin])
+    return csv_text(rows)
 
 
 def _date(value, row, column, errors):

@@ -120,8 +120,12 @@ class DimensionOut(Schema):
 
 
 class ResultsOut(Schema):
+    """`unit`: the part of the wave the figures describe – "P" the whole wave, "C<id>" a
+    cluster, "M<id>" a municipality."""
+
     wave: WaveOut
     available: bool
+    unit: str
     municipality: int | None
     n: int | None
     minimum_group_size: int
@@ -176,7 +180,11 @@ def waves(request):
 @api.get("/waves/{wave_id}/results",
          response={200: ResultsOut, 401: Message, 404: Message, 422: Invalid},
          summary="Results of a wave, suppressed like the web pages")
-def results(request, wave_id: int, municipality: int | None = None):
+def results(request, wave_id: int, municipality: int | None = None,
+            cluster: int | None = None):
+    """One unit of the wave: by default everything the person may read (the programme for
+    institute staff, the cluster for its coordinator, the municipality for its coordinator);
+    `municipality` or `cluster` for one of them. Figures are published per unit only."""
     scope = scope_for(request.user)
     wave = scope.result_waves().select_related("instrument", "programme", "municipality",
                                                "cluster").filter(pk=wave_id).first()
@@ -190,10 +198,17 @@ def results(request, wave_id: int, municipality: int | None = None):
         if not wave.programme.municipalities.filter(pk=municipality).exists():
             raise Http404
         ids = [municipality]
+    elif cluster is not None:
+        members = list(wave.programme.municipalities.filter(cluster_id=cluster)
+                       .values_list("pk", flat=True))
+        if not members or (ids is not None and not set(members) <= set(ids)):
+            raise Http404
+        ids = members
     r = wave_results(wave, municipality_ids=ids)
     log_action(actor=request.user, action="read", obj=wave, summary="results via API")
     return {
-        "wave": _wave_out(wave), "available": r.available, "municipality": municipality,
+        "wave": _wave_out(wave), "available": r.available, "unit": r.unit,
+        "municipality": municipality,
         "n": r.n if r.available else None, "minimum_group_size": r.minimum,
         "perspectives": [_group(g) for g in r.perspective_groups],
         "professional_systems": [_group(g) for g in r.system_groups],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from xml.sax.saxutils import escape
 
@@ -11,6 +10,8 @@ import qrcode.image.svg
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+
+from qdialog.core.spreadsheets import csv_text
 
 
 def qr_svg(data: str, size_mm: float = 30) -> str:
@@ -33,12 +34,10 @@ def _link(base, code):
 def as_csv(wave, codes, base) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(wave, "csv")}"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["code", "municipality", "link"])
-    for code in codes:
-        writer.writerow([code.code, str(code.municipality or wave.municipality or ""),
-                         _link(base, code)])
+    rows = [["code", "municipality", "link"]]
+    rows += [[code.code, str(code.municipality or wave.municipality or ""), _link(base, code)]
+             for code in codes]
+    response.write(csv_text(rows))  # a byte order mark for Excel, no cell a formula
     return response
 
 

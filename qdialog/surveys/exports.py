@@ -7,7 +7,6 @@ order of submission, so row position says nothing about when someone answered.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -18,10 +17,23 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.text import slugify
 
+from qdialog.core.spreadsheets import csv_text, xlsx_append
+
 from . import schema
 from .models import Response
 
 FORMATS = ("csv", "xlsx", "sav")
+#: the first sheet of the XLSX file and the label of the .sav file
+RAW_NOTICE = [
+    "Rohdaten: einzelne Antwortbögen, ohne den Schutz kleiner Gruppen",
+    "Diese Datei enthält jeden Antwortbogen einzeln, auch von Gruppen mit weniger als der "
+    "Mindestgröße. Sie ist nur für die Auswertung durch Berechtigte bestimmt (Institut, "
+    "Koordination einer kommunalen Befragung).",
+    "Geben Sie sie nicht weiter und veröffentlichen Sie keine Zahl daraus über eine Gruppe "
+    "mit weniger als der Mindestgröße; Ergebnisse zum Weitergeben stehen in qdialog unter "
+    "„Ergebnisse“ und in den Berichten.",
+    "Zellen, die mit =, +, - oder @ beginnen, sind Text, keine Formeln.",
+]
 META = [("municipality", "Kommune"), ("submitted_on", "Datum"), ("language", "Sprache")]
 
 
@@ -86,12 +98,8 @@ def _download(wave, fmt: str) -> HttpResponse:
     variables, rows = table(wave)
     header = [name for name, _ in META] + [v.name for v in variables]
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-        data, content_type = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        data = csv_text([header, *rows]).encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
     elif fmt == "xlsx":
         data = _xlsx(header, rows, codebook(variables))
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,17 +115,22 @@ def _xlsx(header, rows, book) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Antworten"
-    sheet.append(header)
+    notice = workbook.active
+    notice.title = "Hinweis"
+    for line in RAW_NOTICE:
+        xlsx_append(notice, [line])
+    notice["A1"].font = Font(bold=True)
+    notice.column_dimensions["A"].width = 110
+    sheet = workbook.create_sheet("Antworten")
+    xlsx_append(sheet, header)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     sheet.freeze_panes = "A2"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     codes = workbook.create_sheet("Codebuch")
     for row in book:
-        codes.append(row)
+        xlsx_append(codes, row)
     for cell in codes[1]:
         cell.font = Font(bold=True)
     codes.column_dimensions["A"].width = 28
@@ -145,6 +158,7 @@ def _sav(header, rows, variables) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "answers.sav")
         pyreadstat.write_sav(frame, path, column_labels=[labels[c] for c in header],
-                             variable_value_labels=value_labels, missing_ranges=missing)
+                             variable_value_labels=value_labels, missing_ranges=missing,
+                             file_label=RAW_NOTICE[0][:64])
         with open(path, "rb") as handle:
             return handle.read()

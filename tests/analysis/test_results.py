@@ -313,3 +313,34 @@ def test_a_coordinator_of_several_municipalities_reads_them_one_at_a_time(client
     response = client_for("mia").get(reverse("analysis:results", args=[wave.pk]))
     assert response.context["r"].n == 6 and response.context["municipality"] in (world.m1,
                                                                                  world.m3)
+
+
+def test_benchmark_in_a_cluster_of_four_gives_away_no_other_score(client_for, world, wave):
+    """The median, the range and the own value of a cluster of four would pin the other three
+    scores; the page shows the others only pooled, and no other municipality's own score."""
+    from qdialog.tenancy.models import Municipality
+
+    extra = [Municipality.objects.create(programme=world.a, cluster=world.a1, name=f"Ort {n}",
+                                         kind="landkreis", state="NI") for n in range(2)]
+    members = [world.m1, world.m2, *extra]
+    levels = {}
+    for n, municipality in enumerate(members):
+        for i in range(6):
+            store(wave, municipality, 2, 1 + (n + i) % 5, q2=1 + (n * 2 + i) % 4)
+    close(wave)
+    from qdialog.analysis.engine import wave_results
+
+    for municipality in members:
+        d = next(x for x in wave_results(wave, municipality_ids=[municipality.pk]).dimensions
+                 if x.name == "d")
+        levels[municipality.pk] = d.overall.summary.mean
+    page = client_for("mia").get(reverse("analysis:benchmark", args=[wave.pk]))
+    body = page.content.decode()
+    row = next(r for r in page.context["rows"] if r.dimension == "d")
+    assert row.own == pytest.approx(levels[world.m1.pk])
+    others = [m.pk for m in members if m != world.m1]
+    assert row.cluster.pooled == pytest.approx(np.mean([levels[pk] for pk in others]))
+    assert row.cluster.median is None and row.programme.median is None  # four: too few
+    for pk in others:
+        assert f"{levels[pk]:.2f}".replace(".", ",") not in body
+        assert f"{levels[pk]:.2f}" not in body

@@ -250,7 +250,8 @@ def test_exports_keep_special_codes_apart(client_for, world, survey, respondent)
 
     book = load_workbook(io.BytesIO(client.get(reverse(
         "surveys:answers_export", args=[survey.wave.pk, "xlsx"])).content))
-    assert book.sheetnames == ["Antworten", "Codebuch"]
+    assert book.sheetnames == ["Hinweis", "Antworten", "Codebuch"]
+    assert "Rohdaten" in book["Hinweis"]["A1"].value  # says so on its first sheet
     codebook = {r[0]: r for r in book["Codebuch"].iter_rows(values_only=True)}
     assert "-3 = nicht gezeigt" in codebook["q1"][3] and "5 = trifft voll zu" in codebook["q1"][3]
     assert codebook["q2"][4] == "yes"
