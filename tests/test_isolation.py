@@ -283,3 +283,112 @@ def test_public_routes_are_explained():
     names = {name for (name, _route), _ in routes()}
     for listed in (PUBLIC, NO_TENANT_DATA, OWN_SCOPE):
         assert set(listed) <= names, set(listed) - names
+
+
+#: unmistakable names for what belongs to M1, cluster 1 and each programme
+MARKERS = {
+    "M1": "Kommune-Marker-M1", "M2": "Kommune-Marker-M2", "M3": "Kommune-Marker-M3",
+    "MB": "Kommune-Marker-MB", "C1": "Cluster-Marker-1", "C2": "Cluster-Marker-2",
+    "PA": "Programm-Marker-A", "PB": "Programm-Marker-B",
+    "wave": "Welle-Marker-M1", "process": "Prozess-Marker-M1", "event": "Werkstatt-Marker-M1",
+    "standard": "Standard-Marker-M1", "action": "Massnahme-Marker-M1",
+    "instrument": "Bogen-Marker-M1", "review": "Fallanalyse-Marker-M1",
+    "programme_wave": "Programmwelle-Marker", "programme_instrument": "Programmbogen-Marker",
+}
+M1_SIDE = ["M1", "M2", "C1", "wave", "process", "event", "standard", "action", "instrument",
+           "review"]
+#: what each outsider must never read, on any page they may open
+FOREIGN = {
+    "zoe": [*M1_SIDE, "M3", "C2", "PA"],
+    "oscar": [*M1_SIDE, "MB", "PB"],
+    # a participant sees events, drafts and tasks – not the programme's surveys
+    "petra": [*M1_SIDE, "MB", "PB", "programme_wave", "programme_instrument"],
+    "conrad": [*M1_SIDE, "MB", "PB"], "anon": list(MARKERS),
+}
+SKIP_LINKS = ("/static/", "/media/", "/accounts/logout", "/i18n/", "/admin/", "/api/",
+              # public by their key (see PUBLIC): the report form names its municipality
+              "/melden/", "/s/")
+#: (part of an address, marker): shown on purpose, and why
+SHOWN_ON_PURPOSE = {
+    ("/standards/", "M2"): "M2 shared its document with the programme as a template "
+                           "(standards.Standard.shared); a template names where it comes from",
+}
+
+
+def _mark(world, target):
+    from qdialog.casereviews.models import CaseReview
+    from qdialog.tenancy.models import Cluster, Municipality, Programme
+
+    for key, m in (("M1", world.m1), ("M2", world.m2), ("M3", world.m3), ("MB", world.mb)):
+        Municipality.objects.filter(pk=m.pk).update(name=MARKERS[key])
+    Cluster.objects.filter(pk=world.a1.pk).update(name=MARKERS["C1"])
+    Cluster.objects.filter(pk=world.a2.pk).update(name=MARKERS["C2"])
+    Programme.objects.filter(pk=world.a.pk).update(name=MARKERS["PA"])
+    Programme.objects.filter(pk=world.b.pk).update(name=MARKERS["PB"])
+    for obj, field, key in ((target.wave, "title", "wave"), (target.wave2, "title", "wave"),
+                            (target.process, "title", "process"),
+                            (target.event, "title", "event"),
+                            (target.standard, "title", "standard"),
+                            (target.action, "title", "action"),
+                            (target.instrument, "title_de", "instrument")):
+        type(obj).objects.filter(pk=obj.pk).update(**{field: MARKERS[key]})
+    CaseReview.objects.filter(pk=target.review.pk).update(title=MARKERS["review"])
+
+
+def test_permitted_pages_show_nothing_of_other_tenants(world, target, outsiders):
+    """Not only the addresses: every page an outsider *may* open – found from the product's
+    routes filled with M1's objects and by following the links from the start page – must not
+    show the name of a municipality, cluster or programme outside their scope, nor a title of
+    M1's records. Programme pages open to M3's people are checked like any other."""
+    from qdialog.processes import services as processes
+
+    from qdialog.surveys import services as surveys
+    from qdialog.surveys.models import Instrument
+
+    # M3, where the outsiders work, has records of its own; the programme runs a wave
+    processes.process_create(actor=world.people["oscar"], municipality=world.m3,
+                             fields={"title": "QE in Drei"})
+    programme_instrument = Instrument.objects.get(pk=target.wave.instrument_id)
+    today = timezone.localdate()
+    for fields in ({"title": "Eigene Welle", "municipality": world.m3},
+                   {"title": MARKERS["programme_wave"]}):
+        wave = surveys.wave_create(actor=world.people["alice"],
+                                   instrument=programme_instrument, fields={
+                                       **fields, "opens_on": today,
+                                       "closes_on": today + dt.timedelta(days=9)})
+        surveys.wave_open(actor=world.people["alice"], wave=wave)
+    Instrument.objects.filter(pk=programme_instrument.pk).update(
+        title_de=MARKERS["programme_instrument"])
+    _mark(world, target)
+    seeds = []
+    for (name, route), _defaults in routes():
+        try:
+            seeds.append(fill(name, route, target))
+        except KeyError:
+            continue
+    leaks, pages = [], 0
+    for key, (user, client) in outsiders.items():
+        if user is not None:
+            target.token = processes.feed_token(user, world.m3)
+        queue, seen = ["/", *seeds], set()
+        while queue and len(seen) < 400:
+            path = queue.pop(0)
+            if path in seen or path.startswith(SKIP_LINKS):
+                continue
+            seen.add(path)
+            response = client.get(path)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            pages += 1
+            html = response.content.decode()
+            for marker in FOREIGN[key]:
+                if any(part in path and m == marker for part, m in SHOWN_ON_PURPOSE):
+                    continue
+                if MARKERS[marker] in html:
+                    leaks.append(f"{key} {path} shows {MARKERS[marker]}")
+            for link in re.findall(r'href="(/[^"#?]*)(?:\?[^"]*)?"', html):
+                if link not in seen and not link.startswith(SKIP_LINKS):
+                    queue.append(link)
+    assert not leaks, "\n".join(sorted(set(leaks)))
+    assert pages > 40
+    print(f"isolation of content: {pages} permitted pages read, no foreign name on any")

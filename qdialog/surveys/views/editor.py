@@ -100,9 +100,13 @@ def instrument_import(request, slug):
 def instrument_detail(request, pk):
     instrument = _instrument(request, pk)
     sections = instrument.sections.prefetch_related("items")
+    # only the waves this person follows: a programme's instrument is used by many
+    # municipalities, whose waves (and names) are theirs
+    waves = (request.scope.result_waves().filter(instrument=instrument)
+             .select_related("municipality", "cluster", "programme"))
     return render(request, "surveys/instrument_detail.html", {
-        "instrument": instrument, "sections": sections,
-        "waves": instrument.waves.select_related("municipality", "cluster")})
+        "instrument": instrument, "sections": sections, "waves": waves,
+        "waves_elsewhere": instrument.waves.exclude(pk__in=waves.values("pk")).count()})
 
 
 @login_required
