@@ -184,6 +184,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "qdialog"
 # When on, institute staff and coordinators must set up TOTP before they can use qdialog.
 QDIALOG_REQUIRE_MFA = env.bool("QDIALOG_REQUIRE_MFA", default=False)
+# Operators (staff of the admin site, which can grant any membership) must use TOTP; on by
+# default in production.
+QDIALOG_REQUIRE_MFA_OPERATORS = env.bool("QDIALOG_REQUIRE_MFA_OPERATORS", default=PRODUCTION)
 
 # Brute-force lock-out (django-axes): 5 failures per account and address lock for 30 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

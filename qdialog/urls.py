@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -7,6 +8,9 @@ from qdialog.core import views as core_views
 
 admin.site.site_header = "qdialog – Betrieb"
 admin.site.site_title = "qdialog"
+# The admin site's own login form knows passwords only; operators log in through allauth, with
+# its second step when TOTP is set up (and required: accounts/mfa.py).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -1,13 +1,18 @@
-"""Require TOTP for institute staff and coordinators when the operator switches it on."""
+"""Require TOTP for institute staff, coordinators and operators when the operator switches it on
+(the rule itself: accounts/mfa.py)."""
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/admin/logout")
+from .mfa import mfa_missing
+
+#: what stays open until TOTP is set up: setting it up, logging in and out, the password pages
+#: (not the profile and not the person's data export, which are under /accounts/ too)
+EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/login/", "/accounts/logout/",
+                   "/accounts/reauthenticate/", "/accounts/password/", "/i18n/", "/static/",
+                   "/healthz", "/admin/logout")
 
 
 class RequireMFAMiddleware:
@@ -16,11 +21,9 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         if (
-            settings.QDIALOG_REQUIRE_MFA
-            and request.user.is_authenticated
+            request.user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and request.scope.requires_mfa
-            and not is_mfa_enabled(request.user)
+            and mfa_missing(request.user)
         ):
             messages.warning(
                 request,

@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
+from qdialog.accounts.mfa import mfa_missing
 from qdialog.analysis.engine import GroupFigures, wave_results
 from qdialog.analysis.views import readable_municipalities
 from qdialog.core.audit import log_action
@@ -23,8 +24,9 @@ from .models import ApiToken
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None or mfa_missing(user):  # a token is no way around the second factor
+            return None
+        request.user = user
         return user
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qdialog.accounts.mfa import mfa_missing
 from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
 from qdialog.core.scope import get_in_scope, scope_for
@@ -276,6 +277,8 @@ def feed(request, token):
     except signing.BadSignature:
         raise Http404 from None
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is not None and mfa_missing(user):  # no way around the second factor
+        raise Http404
     found = _feed_events(user, data) if user is not None else None
     if found is None:
         raise Http404
