@@ -279,15 +279,36 @@ LOGGING = {
     },
 }
 
-# --- Cache (rate limits). Per process by default; set CACHE_URL for several app servers. ------
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# --- Cache (rate limits, cached pages) ---------------------------------------------------------
+# Rate limits must count across all processes and servers: in production the cache is shared –
+# the database's cache table by default (created by `qdialog migrate`), or Redis with
+# CACHE_URL=redis://host:6379/0. A per-process cache is refused there: with two workers every
+# limit would be twice as loose, and a restart would reset it.
+CACHES = {"default": env.cache_url(
+    "CACHE_URL", default="dbcache://qdialog_cache" if PRODUCTION else "locmemcache://")}
+PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",
+                      "django.core.cache.backends.dummy.DummyCache")
+if PRODUCTION and CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        "qdialog refuses to start in production mode with a per-process cache "
+        f"({CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}): rate limits would not hold "
+        "across workers and servers. Leave CACHE_URL unset for the database cache, or set "
+        "CACHE_URL=redis://host:6379/0.")
 
 # --- qdialog ----------------------------------------------------------------------------------
 QDIALOG_SITE_NAME = env.str("QDIALOG_SITE_NAME", default="qdialog")
 #: the address respondents reach qdialog at, for links in invitation e-mails
 QDIALOG_BASE_URL = env.str("QDIALOG_BASE_URL", default="http://127.0.0.1:8000")
-#: submissions a minute through one open group code from one address
+#: submissions through one open group code from one address in QDIALOG_GROUP_CODE_WINDOW seconds
 QDIALOG_GROUP_CODE_RATE = env.int("QDIALOG_GROUP_CODE_RATE", default=60)
+QDIALOG_GROUP_CODE_WINDOW = env.int("QDIALOG_GROUP_CODE_WINDOW", default=60)
+# Failed log-ins from one address, whichever accounts they try, in an hour before log-ins from
+# it are refused until the hour is over (against password spraying; per account django-axes
+# locks after AXES_FAILURE_LIMIT).
+QDIALOG_LOGIN_FAILURES_PER_ADDRESS = env.int("QDIALOG_LOGIN_FAILURES_PER_ADDRESS", default=20)
+# Behind a reverse proxy: the request header (as in request.META) that carries the client's
+# address for the rate limits, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
+QDIALOG_CLIENT_IP_HEADER = env.str("QDIALOG_CLIENT_IP_HEADER", default="")
 # Unknown survey codes one address may enter in ten minutes before every code lookup from it is
 # refused until the ten minutes are over (codes cannot be found by trying).
 QDIALOG_CODE_FAILURES = env.int("QDIALOG_CODE_FAILURES", default=30)

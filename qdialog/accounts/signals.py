@@ -1,9 +1,20 @@
 """Login, logout and lock-out events go to the audit log (without a tenant scope)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from qdialog.core import ratelimit
 from qdialog.core.audit import log_action
+
+SPRAY_WINDOW = 3600  # seconds
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    """Count failed log-ins per address, whichever account they were for (password spraying);
+    the address is only hashed into the cache key."""
+    if request is not None:
+        ratelimit.record("login-failed", request, SPRAY_WINDOW)
 
 
 @receiver(user_logged_in)

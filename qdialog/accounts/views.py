@@ -46,7 +46,19 @@ class _InvalidFormAnswers400:
 
 
 class LoginView(_InvalidFormAnswers400, allauth_views.LoginView):
-    pass
+    """allauth's log-in, refused for an hour from an address that failed too often with any
+    accounts (password spraying; per account, django-axes locks earlier)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.conf import settings
+        from django.shortcuts import render
+
+        from qdialog.core import ratelimit
+
+        if (request.method == "POST" and ratelimit.count("login-failed", request)
+                >= settings.QDIALOG_LOGIN_FAILURES_PER_ADDRESS):
+            return render(request, "account/lockout.html", {"spraying": True}, status=429)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PasswordChangeView(_InvalidFormAnswers400, allauth_views.PasswordChangeView):

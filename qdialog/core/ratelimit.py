@@ -1,6 +1,6 @@
-"""Simple fixed-window rate limits in the cache (shared between app servers when CACHE_URL
-points to a shared cache). The client's address is only hashed into a short-lived cache key,
-never stored."""
+"""Simple fixed-window rate limits in the cache, which production requires to be shared between
+processes and servers (the database cache or Redis; settings.py). The client's address is only
+hashed into a short-lived cache key, never stored."""
 
 from __future__ import annotations
 
@@ -10,9 +10,18 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a reverse proxy the header it sets
+    (QDIALOG_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP – the proxy must overwrite it)."""
+    header = settings.QDIALOG_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def address(request) -> str:
     """A keyed hash of the client's address: enough to count, useless to identify."""
-    raw = request.META.get("REMOTE_ADDR", "") + settings.SECRET_KEY
+    raw = client_address(request) + settings.SECRET_KEY
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

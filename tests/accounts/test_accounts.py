@@ -135,3 +135,23 @@ def test_profile_saves_name_and_language(client_for, world):
 def test_profile_lists_roles(client_for, world):
     body = client_for("mia").get(reverse("profile")).content.decode()
     assert "Municipal coordinator: Landkreis Eins" in body
+
+
+def test_password_spraying_from_one_address_is_stopped(world, settings):
+    """Trying one password on many accounts: per account no lock-out would trigger, but after
+    QDIALOG_LOGIN_FAILURES_PER_ADDRESS failures from one address, log-ins from it are refused
+    – also with a right password; other addresses go on."""
+    settings.QDIALOG_LOGIN_FAILURES_PER_ADDRESS = 4
+    attacker = Client(REMOTE_ADDR="10.9.9.9")
+    statuses = [attacker.post(reverse("account_login"), {
+        "login": f"{name}@example.org", "password": "Sommer2026!"}).status_code
+        for name in ("alice", "carol", "mia", "paul")]
+    assert 429 not in statuses
+    blocked = attacker.post(reverse("account_login"), {"login": "zoe@example.org",
+                                                       "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "for several accounts" in blocked.content.decode() or \
+        "für mehrere Konten" in blocked.content.decode()
+    other = Client(REMOTE_ADDR="10.9.9.10")
+    assert other.post(reverse("account_login"), {"login": "zoe@example.org",
+                                                 "password": PASSWORD}).status_code == 302

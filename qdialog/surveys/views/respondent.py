@@ -163,10 +163,12 @@ def _render_form(request, access, instrument, language, answers, page, problems=
 
 
 def _rate_limited(request, access) -> bool:
-    """Group codes: at most QDIALOG_GROUP_CODE_RATE submissions a minute per address."""
+    """Group codes: at most QDIALOG_GROUP_CODE_RATE submissions per address in
+    QDIALOG_GROUP_CODE_WINDOW seconds (a minute)."""
     if access.kind != CodeKind.GROUP:
         return False
-    return ratelimit.hit(f"group:{access.pk}", request, settings.QDIALOG_GROUP_CODE_RATE, 60)
+    return ratelimit.hit(f"group:{access.pk}", request, settings.QDIALOG_GROUP_CODE_RATE,
+                         settings.QDIALOG_GROUP_CODE_WINDOW)
 
 
 GUESS_WINDOW = 600  # seconds

@@ -51,4 +51,7 @@ class Command(BaseCommand):
             # respondents' and reporters' requests without address, IP, agent or referrer
             "--logger-class", "qdialog.core.logs.AccessLogger",
             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            # gunicorn's control socket lies at one path per user: several qdialog servers on a
+            # machine would share it, and qdialog does not use it
+            "--no-control-socket",
         ])
