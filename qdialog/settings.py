@@ -120,6 +120,20 @@ TEMPLATES = [
 FORM_RENDERER = "qdialog.core.forms.KernFormRenderer"
 
 # --- Database ---------------------------------------------------------------------------------
+# SQLite (the embedded default, also when DATABASE_URL=sqlite:///…) always runs in WAL mode with
+# IMMEDIATE transactions and a 20-second busy timeout: a transaction takes the write lock when it
+# begins, so writers queue instead of failing at once with "database is locked" (a transaction
+# that read first and then writes cannot wait for the lock in WAL mode).
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON; "
+        # deleted rows (e.g. answer sets rewritten when mixed) are overwritten
+        "PRAGMA secure_delete=ON;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -133,18 +147,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env.str("SQLITE_PATH", default=str(DATA_DIR / "qdialog.sqlite3")),
             "CONN_MAX_AGE": 60,
-            "OPTIONS": {
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; "
-                    # deleted rows (e.g. answer sets rewritten when mixed) are overwritten
-                    "PRAGMA secure_delete=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 5,
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS,
+                                       **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---------------------------------------------------------------------------------

@@ -28,19 +28,24 @@ def fingerprint(wave) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-@transaction.atomic
 def release_make(*, wave: Wave) -> Release | None:
-    """Compute the disclosure plan of a closed wave and keep it. None for a wave still open."""
-    wave = Wave.objects.select_for_update().select_related("instrument", "programme").get(
-        pk=wave.pk)
+    """Compute the disclosure plan of a closed wave and keep it. None for a wave still open.
+
+    The plan is computed outside any transaction (it takes seconds for a large programme, and
+    a write lock held that long would make SQLite's other writers wait); only storing it is
+    one short transaction. The fingerprint is taken before the answers are read, so a change
+    in between makes the next read compute the plan again."""
+    wave = Wave.objects.select_related("instrument", "programme").get(pk=wave.pk)
     if wave.status != WaveStatus.CLOSED:
         return None
+    seen = fingerprint(wave)
     frame = load_frame(wave)
     tree = wave_tree(wave, _municipalities(wave))
     plan = compute_plan(wave, frame, tree, dimension_scores=dimension_scores(frame))
-    release, _ = Release.objects.update_or_create(
-        wave=wave, defaults={"answer_sets": frame.n, "plan": plan.to_json(),
-                             "fingerprint": fingerprint(wave), "made_on": timezone.localdate()})
+    with transaction.atomic():
+        release, _ = Release.objects.update_or_create(
+            wave=wave, defaults={"answer_sets": frame.n, "plan": plan.to_json(),
+                                 "fingerprint": seen, "made_on": timezone.localdate()})
     return release
 
 

@@ -88,9 +88,22 @@ def test_sqlite_uses_wal_and_a_busy_timeout(db):
         pytest.skip("SQLite only")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
-        assert cursor.fetchone()[0] == 5000
+        assert cursor.fetchone()[0] == 20000
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
+        cursor.execute("PRAGMA secure_delete")
+        assert cursor.fetchone()[0] == 1
+    assert connection.transaction_mode == "IMMEDIATE"
+
+
+def test_sqlite_by_database_url_gets_the_same_safeguards(tmp_path):
+    """DATABASE_URL=sqlite:///… used to come without WAL, busy timeout and IMMEDIATE
+    transactions: under two workers, writes then failed at once with "database is locked"."""
+    result = run(["shell", "-c", "from django.conf import settings; "
+                  "o = settings.DATABASES['default']['OPTIONS']; "
+                  "print(o['transaction_mode'], 'WAL' in o['init_command'], o['timeout'])"],
+                 DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert result.stdout.split()[-3:] == ["IMMEDIATE", "True", "20"], result.stderr
 
 
 def test_connections_are_kept_open(settings):

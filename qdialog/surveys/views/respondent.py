@@ -271,7 +271,9 @@ def answer(request):
         if action == "save":
             return _page(request, "surveys/respond_message.html", {
                 "title": _("Your answers are saved"),
-                "message": _("You can continue later with the same link or code: %(code)s")
+                "message": _("You can continue later with the same link or code: %(code)s. "
+                             "Until you send them, your answers so far are kept with this "
+                             "code; when you send them, they are stored without it.")
                 % {"code": access.code}, "tone": "success",
                 "continue_url": reverse("surveys:answer") + f"?lang={language}"},
                 language=language)
