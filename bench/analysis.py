@@ -132,6 +132,13 @@ def main():
     municipalities = generate(programme, wave)
     generated = time.perf_counter() - start
     answers = MUNICIPALITIES * RESPONDENTS * ITEMS
+    from qdialog.disclosure.services import release_make
+
+    # results exist once a wave is closed: closing mixes the answer sets, then the disclosure
+    # plan for all units of the wave is made
+    closing, _ = timed(lambda: surveys.wave_close(actor=None, wave=wave), repeat=1)
+    wave.refresh_from_db()
+    release, _ = timed(lambda: release_make(wave=wave), repeat=1)
 
     full, result = timed(lambda: wave_results(wave))
     floor, rows = timed(lambda: floor_query(wave.pk))
@@ -147,6 +154,7 @@ def main():
     figures = {
         "benchmark": "analysis", "database": connection.vendor, "answers": answers,
         "respondents": MUNICIPALITIES * RESPONDENTS, "generate_s": round(generated, 1),
+        "close_and_mix_s": round(closing, 2), "disclosure_plan_s": round(release, 2),
         "programme_results_s": round(full, 3), "sql_floor_s": round(floor, 3),
         "ratio_to_floor": round(full / floor, 2), "one_municipality_results_s": round(one, 3),
         "municipality_pdf_s": round(pdf, 2), "all_43_reports_s": round(bundle, 1),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
+from qdialog.surveys.models import WaveStatus
 
 from . import charts
 from .benchmark import benchmark
@@ -70,7 +71,8 @@ def _chosen_municipalities(request, wave):
 def _comparable(request, wave):
     """Other waves of the same instrument family the person may read, for comparison."""
     return (request.scope.result_waves().filter(programme_id=wave.programme_id,
-                                                instrument__family=wave.instrument.family)
+                                                instrument__family=wave.instrument.family,
+                                                status=WaveStatus.CLOSED)
             .exclude(pk=wave.pk).order_by("timepoint", "opens_on"))
 
 

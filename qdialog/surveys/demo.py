@@ -1,5 +1,6 @@
 """Survey data for the demo programme: the default instrument, a closed baseline wave (t0) with
-generated answer sets for every municipality, and an open follow-up wave (t1).
+generated answer sets for every municipality, a closed follow-up (t1) for every municipality, so
+that results can be compared, and an open wave (t2) in the first municipality with codes to try.
 
 The answers are generated from a simple model so that analysis has something to find: each
 municipality has its own level, perspectives differ (management rates higher than front-line
@@ -13,7 +14,7 @@ import random
 
 from django.utils import timezone
 
-from . import schema, services
+from . import mixing, schema, services
 from .default_instrument import INSTRUMENT
 from .models import AccessCode, CodeKind, Response, Wave, WaveStatus
 
@@ -98,9 +99,9 @@ def load(programme, actor) -> dict:
     services.wave_open(actor=actor, wave=t0)
     compiled = schema.compiled(Wave.objects.get(pk=t0.pk).instrument)
     responses = []
+    levels = {}
     for municipality in programme.municipalities.all():
-        level = rng.uniform(2.6, 3.6)
-        municipality._demo_level = level
+        level = levels[municipality.pk] = rng.uniform(2.6, 3.6)
         count = rng.randint(28, 45) if municipality.cluster_role == "model" else \
             rng.randint(12, 24)
         for _ in range(count):
@@ -117,22 +118,46 @@ def load(programme, actor) -> dict:
 
     t1 = services.wave_create(actor=actor, instrument=instrument, fields={
         "title": "Evaluation 2026", "timepoint": 1,
+        "opens_on": today - dt.timedelta(days=60), "closes_on": today - dt.timedelta(days=20),
+        "min_group_size": 5})
+    services.wave_open(actor=actor, wave=t1)
+    t1_responses = []
+    for municipality in programme.municipalities.all():
+        level = levels[municipality.pk] + 0.25  # the follow-up is slightly better
+        count = rng.randint(22, 36) if municipality.cluster_role == "model" else \
+            rng.randint(10, 18)
+        for _ in range(count):
+            answers = generate_answers(compiled, rng, level)
+            perspective, system = services._grouping(compiled, answers)
+            t1_responses.append(Response(
+                wave=t1, municipality=municipality, language="de",
+                submitted_on=t1.opens_on + dt.timedelta(days=rng.randint(0, 39)),
+                perspective=perspective, professional_system=system, answers=answers,
+                vector=schema.vectorize(compiled, answers)))
+    Response.objects.bulk_create(t1_responses, batch_size=500)
+    services.wave_close(actor=actor, wave=t1)
+    Wave.objects.filter(pk=t1.pk).update(closed_at=timezone.now() - dt.timedelta(days=20))
+
+    first = programme.municipalities.order_by("cluster__number", "cluster_role", "name").first()
+    t2 = services.wave_create(actor=actor, instrument=instrument, fields={
+        "title": "Nachbefragung 2027", "timepoint": 2, "municipality": first,
         "opens_on": today - dt.timedelta(days=14), "closes_on": today + dt.timedelta(days=45),
         "min_group_size": 5, "allow_group_code": True})
-    services.wave_open(actor=actor, wave=t1)
-    first = programme.municipalities.order_by("cluster__number", "cluster_role", "name").first()
-    codes = services.codes_generate(actor=actor, wave=t1, count=40, municipality=first)
-    t1_responses = []
+    services.wave_open(actor=actor, wave=t2)
+    codes = services.codes_generate(actor=actor, wave=t2, count=40, municipality=first)
+    t2_responses = []
     for code in codes[:14]:
         answers = generate_answers(compiled, rng, 3.4)
         perspective, system = services._grouping(compiled, answers)
-        t1_responses.append(Response(wave=t1, municipality=first, language="de",
+        t2_responses.append(Response(wave=t2, municipality=first, language="de",
                                      submitted_on=today - dt.timedelta(days=rng.randint(0, 13)),
                                      perspective=perspective, professional_system=system,
                                      answers=answers, vector=schema.vectorize(compiled, answers)))
-    Response.objects.bulk_create(t1_responses)
+    Response.objects.bulk_create(t2_responses)
+    mixing.responses_mix(wave=t2)
     AccessCode.objects.filter(pk__in=[c.pk for c in codes[:14]]).update(used=True)
-    assert t1.status == WaveStatus.OPEN or Wave.objects.get(pk=t1.pk).status == "open"
-    return {"instrument": instrument, "t0": t0, "t1": t1, "t0_responses": len(responses),
-            "demo_code": AccessCode.objects.filter(wave=t1, used=False,
+    assert Wave.objects.get(pk=t2.pk).status == WaveStatus.OPEN
+    return {"instrument": instrument, "t0": t0, "t1": t1, "t2": t2,
+            "t0_responses": len(responses), "t1_responses": len(t1_responses),
+            "demo_code": AccessCode.objects.filter(wave=t2, used=False,
                                                    kind=CodeKind.PERSONAL).first().code}

@@ -69,6 +69,7 @@ def main():
            "QDIALOG_REQUIRE_MFA_OPERATORS": "false", "SQLITE_PATH": str(tmp / "db.sqlite3")}
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
+        os.environ.pop(name, None)  # this process uses the same SQLite file as the servers
     os.environ.update(env)
     import django
 

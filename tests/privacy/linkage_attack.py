@@ -132,6 +132,7 @@ def main() -> None:
         throwaway, env["DATABASE_URL"] = _throwaway_database(env["DATABASE_URL"])
     else:
         env.pop("DATABASE_URL", None)
+        os.environ.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(tmp / "linkage.sqlite3")
     os.environ.update(env)
     try:

@@ -57,12 +57,17 @@ def test_demo_surveys(db):
     programme = demo.demo_load()
     t0 = Wave.objects.get(programme=programme, timepoint=0)
     t1 = Wave.objects.get(programme=programme, timepoint=1)
-    assert t0.status == "closed" and t1.status == "open"
+    t2 = Wave.objects.get(programme=programme, timepoint=2)
+    assert t0.status == "closed" and t1.status == "closed" and t2.status == "open"
     counts = dict(Response.objects.filter(wave=t0).values_list("municipality")
                   .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id")))
     assert len(counts) == 43 and min(counts.values()) >= 12  # every municipality, enough to analyse
-    assert Response.objects.filter(wave=t1).exists()
-    assert AccessCode.objects.filter(wave=t1, used=False).exists()
+    assert Response.objects.filter(wave=t1).values("municipality").distinct().count() == 43
+    assert Response.objects.filter(wave=t2).exists()
+    assert AccessCode.objects.filter(wave=t2, used=False).exists()
+    from qdialog.disclosure.services import plan_for
+
+    assert plan_for(t0, publish=False) and plan_for(t1, publish=False) and not plan_for(t2)
     perspectives = set(Response.objects.filter(wave=t0).values_list("perspective", flat=True))
     assert perspectives == {"1", "2", "3", "4"}
 

@@ -29,7 +29,8 @@ class Command(BaseCommand):
             f"Loaded “{programme}”: {programme.clusters.count()} clusters, "
             f"{programme.municipalities.count()} municipalities, "
             f"{programme.organisations.count()} organisations; "
-            f"{programme.demo_surveys['t0_responses']} answer sets in the baseline wave, "
-            f"an open follow-up wave (try the code {programme.demo_surveys['demo_code']} at "
+            f"{programme.demo_surveys['t0_responses']} answer sets in the baseline wave and "
+            f"{programme.demo_surveys['t1_responses']} in the follow-up, "
+            f"an open wave (try the code {programme.demo_surveys['demo_code']} at "
             f"/s/)."))
         self.stdout.write("Demo logins:\n" + "\n".join(demo.demo_login_lines()))
