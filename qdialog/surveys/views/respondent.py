@@ -225,7 +225,8 @@ def answer(request):
     if not code:
         return HttpResponseRedirect(reverse("surveys:entry") + f"?lang={language}")
     access = _load(code)
-    if request.method == "POST" and access is not None and _already_stored(request, access):
+    if (request.method == "POST" and access is not None and access.used
+            and _already_stored(request, access)):
         return _received(request, language)
     refusal = _refusal(request, access, language)
     if refusal is not None:

@@ -6,6 +6,7 @@ in which its answers came in, and lets PostgreSQL drop the old row versions.
 """
 
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from qdialog.surveys import mixing
 from qdialog.surveys.models import Response, Wave, WaveStatus
@@ -15,10 +16,10 @@ class Command(BaseCommand):
     help = "Rewrite the answer sets of open waves in a random order (run daily, e.g. by cron)."
 
     def handle(self, *args, **options):
-        waves = Wave.objects.filter(status=WaveStatus.OPEN)
         unmixed = set(Response.objects.filter(mixed=False).values_list("wave_id", flat=True))
+        waves = Wave.objects.filter(Q(status=WaveStatus.OPEN) | Q(pk__in=unmixed))
         rewritten = 0
-        for wave in waves.union(Wave.objects.filter(pk__in=unmixed)):
+        for wave in waves:
             rewritten += mixing.responses_mix(wave=wave)
         mixing.reclaim_space()
         self.stdout.write(f"{rewritten} answer sets rewritten in a random order.")
