@@ -29,7 +29,7 @@ COLUMNS = ["wave_id", "municipality_id", "submitted_on", "language", "perspectiv
 #: a new random key per row, drawn by the database (SQLite's and PostgreSQL's random() are
 #: seeded from the operating system's random source)
 NEW_KEY = {
-    "sqlite": "(abs(random()) % 4611686018427387903) + 1",
+    "sqlite": "(abs(random()) %% 4611686018427387903) + 1",  # %% : a literal % in SQL
     "postgresql": "(floor(random() * 4611686018427387903))::bigint + 1",
 }
 
