@@ -108,25 +108,25 @@ def render_docx(content: ReportContent) -> bytes:
     document.add_heading("Methode", 1)
     method = document.add_paragraph(
         f"Befragung „{content.wave.instrument.title_de}“, {content.wave.opens_on:%d.%m.%Y} bis "
-        f"{content.wave.closes_on:%d.%m.%Y}. Ausgewertete Antwortsätze: {r.n}.")
+        f"{content.wave.closes_on:%d.%m.%Y}. Ausgewertete Antwortbögen: {r.n}.")
     if content.response_rate is not None:
         method.add_run(f" Rücklauf: {content.codes_used} von {content.codes_issued} "
                        f"persönlichen Codes ({content.response_rate:.0%}).")
     document.add_paragraph(
-        f"Anonymität: Für Gruppen mit weniger als {r.minimum} Antwortsätzen werden keine "
-        "Ergebnisse gezeigt („< "
-        f"{r.minimum}“); eine weitere Gruppe wird verborgen („×“), wenn sich eine kleine Gruppe "
-        "sonst aus der Summe errechnen ließe.")
+        "Anonymität: „×“ heißt: zum Schutz der Anonymität nicht gezeigt – die Gruppe hat "
+        f"weniger als {r.minimum} Antwortbögen, oder ihre Angabe würde es erlauben, eine kleine "
+        "Gruppe aus anderen Zahlen zu errechnen (auch aus denen anderer Kommunen, des Clusters "
+        "oder des Programms). Für Gruppen wird je Frage nur der Mittelwert gezeigt, und nur ab "
+        f"{r.minimum} Antworten.")
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Perspektive", "Antwortsätze"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Perspektive", "Antwortbögen"
     for g in r.perspective_groups:
         row = table.add_row().cells
         row[0].text = g.label
-        row[1].text = (str(g.n_group) if g.n_group is not None
-                       else f"< {r.minimum}" if g.reason == "small" else "×")
+        row[1].text = str(g.n_group) if g.n_group is not None else "×"
     if not r.n_shown:
-        document.add_paragraph(f"Es liegen weniger als {r.minimum} Antwortsätze vor. Zum Schutz "
+        document.add_paragraph(f"Es liegen weniger als {r.minimum} Antwortbögen vor. Zum Schutz "
                                "der Anonymität werden keine Ergebnisse gezeigt.")
         return _save(document)
 

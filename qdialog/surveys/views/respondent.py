@@ -112,9 +112,10 @@ def _refusal(request, access, language, typed=""):
     if access is None or (access.kind != CodeKind.GROUP and access.used):
         _unknown_code(request)
         return _forget(_page(request, "surveys/respond_entry.html", {
-            "error": _("This code cannot be used (any more). Please check it and try again. "
-                       "A code can be used once: if you have already sent your answers with "
-                       "it, they are stored – thank you."),
+            "error": _("This code cannot be used (any more)."),
+            "error_detail": _("Please check it and try again. A code can be used once: if you "
+                              "have already sent your answers with it, they are stored – thank "
+                              "you."),
             "code": typed}, status=404, language=language))
     if not services.wave_accepts_answers(access.wave):
         return _page(request, "surveys/respond_message.html", {
