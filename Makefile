@@ -5,13 +5,15 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-PYTEST_ARGS ?=
+# the suite runs in parallel, one process per core (pytest-xdist); PYTEST_ARGS="-n 0" for one
+PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install translations serve messages vendor clean help audit
+.PHONY: demo test install translations serve messages vendor clean help audit lint
 
 help:
 	@echo "make demo   – install, migrate, load the demo programme and serve at http://$(HOST):$(PORT)/"
-	@echo "make test   – install if needed and run the whole test suite"
+	@echo "make test   – install if needed and run the whole test suite (in parallel)"
+	@echo "make lint   – ruff over the code, the tests and the benchmarks"
 	@echo "make audit  – check the locked dependencies for known vulnerabilities (needs internet)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -41,6 +43,9 @@ demo: install
 
 test: install node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check qdialog tests bench scripts
 
 # pip-audit lives in its own environment, so that the audit tool never changes the product's.
 AUDIT_VENV  = .venv-audit

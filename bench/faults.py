@@ -59,7 +59,7 @@ async def http(port: int, request: bytes) -> tuple[int, bytes, bytes]:
         writer.write(request)
         data = await asyncio.wait_for(reader.read(-1), timeout=30)
         writer.close()
-    except (OSError, asyncio.TimeoutError):
+    except (TimeoutError, OSError):
         return 0, b"", b""
     head, _, body = data.partition(b"\r\n\r\n")
     try:
@@ -265,7 +265,7 @@ def run_faults(args, cluster):
     stored_answers = sum(n for (kind, _), n in stored.items() if kind == "answer")
     stored_reports = sum(n for (kind, _), n in stored.items() if kind == "report")
     lost = doubled = 0
-    for (kind, path, cookie, payload), ok in zip(jobs, final):
+    for (kind, _path, _cookie, payload), ok in zip(jobs, final):
         n = MARKER_RE.search(urllib.parse.unquote_plus(payload.decode())).group(1)
         count = stored.pop((kind, n), 0)
         lost += bool(ok and count == 0)

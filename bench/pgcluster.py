@@ -87,7 +87,7 @@ class ThrowawayCluster:
         self._run("pg_ctl", action, "-D", str(self.data), "-l", str(self.log), "-w",
                   "-t", "60", "-o", options, *extra)
 
-    def start(self) -> "ThrowawayCluster":
+    def start(self) -> ThrowawayCluster:
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust",
@@ -105,7 +105,7 @@ class ThrowawayCluster:
         self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", check=False)
         shutil.rmtree(self.base, ignore_errors=True)
 
-    def __enter__(self) -> "ThrowawayCluster":
+    def __enter__(self) -> ThrowawayCluster:
         try:
             return self.start()
         except BaseException:

@@ -341,7 +341,6 @@ def test_permitted_pages_show_nothing_of_other_tenants(world, target, outsiders)
     show the name of a municipality, cluster or programme outside their scope, nor a title of
     M1's records. Programme pages open to M3's people are checked like any other."""
     from qdialog.processes import services as processes
-
     from qdialog.surveys import services as surveys
     from qdialog.surveys.models import Instrument
 

@@ -105,7 +105,7 @@ def action_create(request, pk):
         try:
             action = services.action_create(
                 actor=request.user, municipality=municipality,
-                fields={k: v for k, v in form.cleaned_data.items()},
+                fields=dict(form.cleaned_data.items()),
                 **({name: origin} if origin else {}))
         except ValidationError as error:
             form.add_error(None, error)

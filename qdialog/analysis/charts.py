@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
 import textwrap
-
-import logging
 
 import matplotlib
 

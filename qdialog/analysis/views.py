@@ -11,8 +11,7 @@ from qdialog.core.scope import get_in_scope
 from qdialog.surveys.models import WaveStatus
 
 from . import charts
-from .benchmark import benchmark
-from .benchmark import DISTRIBUTION_MIN, POOLED_MIN
+from .benchmark import DISTRIBUTION_MIN, POOLED_MIN, benchmark
 from .engine import compare_waves, scope_unit, wave_results
 
 

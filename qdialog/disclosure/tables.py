@@ -42,6 +42,22 @@ class Tree:
     parent: dict[str, str | None]
     published: frozenset[str]
 
+    def __post_init__(self):
+        children: dict[str, list[str]] = {u: [] for u in self.parent}
+        for unit, parent in self.parent.items():
+            if parent is not None:
+                children[parent].append(unit)
+        leaves = [u for u in self.parent if not children[u]]
+        under: dict[str, list[str]] = {u: [] for u in self.parent}
+        for leaf in leaves:
+            unit = leaf
+            while unit is not None:
+                under[unit].append(leaf)
+                unit = self.parent[unit]
+        object.__setattr__(self, "_children", children)
+        object.__setattr__(self, "_leaves", leaves)
+        object.__setattr__(self, "_under", under)
+
     @property
     def root(self) -> str:
         return next(u for u, p in self.parent.items() if p is None)
@@ -51,17 +67,17 @@ class Tree:
         return list(self.parent)
 
     def children(self, unit: str) -> list[str]:
-        return [u for u, p in self.parent.items() if p == unit]
+        return list(self._children[unit])
 
     def is_leaf(self, unit: str) -> bool:
-        return not any(p == unit for p in self.parent.values())
+        return not self._children[unit]
 
     @property
     def leaves(self) -> list[str]:
-        return [u for u in self.parent if self.is_leaf(u)]
+        return list(self._leaves)
 
     def leaves_under(self, unit: str) -> list[str]:
-        return [leaf for leaf in self.leaves if unit in self.ancestors(leaf)]
+        return list(self._under[unit])
 
     def ancestors(self, unit: str) -> list[str]:
         """The unit itself and everything above it."""
@@ -299,7 +315,8 @@ def protect(table: Table, minimum: int, hidden: set[Cell] | None = None) -> set[
         while width < need:
             choice = _best_option(
                 _candidate_rings(table, cell, hidden), width, need,
-                lambda option: table.widths(hidden | {option}, [cell])[cell], table.value)
+                lambda option, cell=cell: table.widths(hidden | {option}, [cell])[cell],
+                table.value)
             if choice is None:
                 break
             hidden.add(choice[1])
@@ -362,7 +379,7 @@ def protect_column(table: Table, minimum: int, hidden: Iterable[str] = ()) -> se
             first = near(unit)
             second = {n for h in first if h in units for n in near(h)} - set(first)
             rings = [open_(first), open_(second), open_(set(tree.nodes) - set(first) - second)]
-            choice = _best_option(rings, current, need, lambda u: width(unit, [u]),
+            choice = _best_option(rings, current, need, lambda u, unit=unit: width(unit, [u]),
                                   lambda u: table.value((u, TOTAL)))
             if choice is None:
                 break

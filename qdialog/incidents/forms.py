@@ -24,7 +24,7 @@ class ReportForm(forms.ModelForm):
         model = IncidentReport
         fields = ["professional_group", "phase", "child_age_band", "what_happened", "outcome",
                   "what_helped", "harm", "frequency", "consent_to_publish"]
-        widgets = {name: TEXTAREA for name in TEXT_FIELDS} | {
+        widgets = dict.fromkeys(TEXT_FIELDS, TEXTAREA) | {
             "harm": forms.RadioSelect, "frequency": forms.RadioSelect}
         labels = {"consent_to_publish": _("The report may be published, shortened and without "
                                           "any identifying detail, for others to learn from.")}
@@ -56,7 +56,7 @@ class TriageForm(forms.ModelForm):
     class Meta:
         model = IncidentReport
         fields = ["what_happened", "outcome", "what_helped", "category", "expert_comment"]
-        widgets = {name: TEXTAREA for name in TEXT_FIELDS} | {
+        widgets = dict.fromkeys(TEXT_FIELDS, TEXTAREA) | {
             "expert_comment": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):

@@ -60,7 +60,8 @@ class StatusForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         allowed = STATUS_FLOW.get(Status(standard.status), [])
-        self.fields["status"].choices = [(v, l) for v, l in Status.choices if v in allowed]
+        self.fields["status"].choices = [(value, label) for value, label in Status.choices
+                                        if value in allowed]
         self.fields["event"].queryset = Event.objects.filter(
             process__municipality=standard.municipality).order_by("-starts_at")
 

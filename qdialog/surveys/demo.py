@@ -146,7 +146,7 @@ def load(programme, actor) -> dict:
     services.wave_open(actor=actor, wave=t2)
     codes = services.codes_generate(actor=actor, wave=t2, count=40, municipality=first)
     t2_responses = []
-    for code in codes[:14]:
+    for _code in codes[:14]:
         answers = generate_answers(compiled, rng, 3.4)
         perspective, system = services._grouping(compiled, answers)
         t2_responses.append(Response(wave=t2, municipality=first, language="de",

@@ -71,9 +71,9 @@ def _copy_matrix(parts, params, where, where_params, width):
     columns = groups + [f"COALESCE(({p}), 'NaN')::float8" for p in parts]
     sql = (f"COPY (SELECT {', '.join(columns)} FROM {Response._meta.db_table} {where} "
            f"ORDER BY id) TO STDOUT (FORMAT BINARY)")
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(sql, params + where_params) as copy:
-            data = b"".join(bytes(chunk) for chunk in copy)
+    with connection.connection.cursor() as cursor, \
+            cursor.copy(sql, params + where_params) as copy:
+        data = b"".join(bytes(chunk) for chunk in copy)
     fields = width + 3
     header = 19 + int.from_bytes(data[15:19], "big")
     body = data[header:-2]  # the trailer is a 16-bit -1

@@ -353,7 +353,7 @@ def parse(instrument: CInstrument, data, *, sections=None, require=True,
     problems = Problems()
     problems.missing = set()
     problems.foreign = sorted(
-        key for key in getattr(data, "keys", lambda: [])()
+        key for key in getattr(data, "keys", list)()
         if key.startswith("q_") and key not in instrument.field_names)
     wanted = set(sections) if sections is not None else None
 
@@ -379,10 +379,10 @@ def parse(instrument: CInstrument, data, *, sections=None, require=True,
                     answers[variable.name] = NOT_SHOWN
                 for key in [k for k in problems if k.startswith(item.field)]:
                     del problems[key]
-            elif require and item.required and _unanswered(item, answers):
-                if item.field not in problems:
-                    problems[item.field] = _("Please answer this question.")
-                    problems.missing.add(item.field)
+            elif (require and item.required and _unanswered(item, answers)
+                  and item.field not in problems):
+                problems[item.field] = _("Please answer this question.")
+                problems.missing.add(item.field)
     return answers, problems
 
 

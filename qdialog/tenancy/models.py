@@ -81,7 +81,8 @@ class Cluster(models.Model):
 class MunicipalityKind(models.TextChoices):
     LANDKREIS = "landkreis", _("Landkreis (district)")
     KREISFREIE_STADT = "kreisfreie_stadt", _("Kreisfreie Stadt (independent city)")
-    KREISANGEHOERIGE_STADT = "kreisangehoerige_stadt", _("Kreisangehörige Stadt with own youth office")
+    KREISANGEHOERIGE_STADT = ("kreisangehoerige_stadt",
+                              _("Kreisangehörige Stadt with own youth office"))
     STADTSTAAT_BEZIRK = "bezirk", _("Bezirk of a city state")
     REGIONALVERBAND = "regionalverband", _("Regionalverband / Region")
 
@@ -201,7 +202,8 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self):
-        if self.municipality_id is None and self.professional_system != ProfessionalSystem.INSTITUTE:
+        if (self.municipality_id is None
+                and self.professional_system != ProfessionalSystem.INSTITUTE):
             raise ValidationError(
                 {"municipality": _("Only the accompanying institute has no municipality.")}
             )

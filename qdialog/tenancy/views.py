@@ -205,7 +205,8 @@ def _audit_page(request, context, entries):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     scope_object = context.get("municipality") or context.get("programme")
     return render(request, "tenancy/audit_list.html",
-                  {**context, "scope_object": scope_object, "page": page, "filter_form": AuditFilterForm(request.GET or None)})
+                  {**context, "scope_object": scope_object, "page": page,
+                   "filter_form": AuditFilterForm(request.GET or None)})
 
 
 # --- organisations --------------------------------------------------------------------------

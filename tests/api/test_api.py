@@ -51,7 +51,7 @@ def test_results_with_a_token_are_suppressed(world, wave):  # noqa: F811
 
 
 def test_results_are_scoped(world, wave):  # noqa: F811
-    for i in range(8):
+    for _i in range(8):
         store(wave, world.m1, 1, 3)
         store(wave, world.m2, 1, 4)
     close(wave)

@@ -75,7 +75,8 @@ def test_retention_run_and_municipal_download(page, live_server, axe_check, shot
                            ("Fallanalysen", "case_reviews.json")]:
         with page.expect_download() as download:
             page.get_by_role("link", name=re.compile(f"ZIP-Datei – {label}")).click()
-        archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+        with open(download.value.path(), "rb") as handle:
+            archive = zipfile.ZipFile(io.BytesIO(handle.read()))
         assert archive.namelist() == [content]
 
 

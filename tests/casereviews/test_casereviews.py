@@ -31,7 +31,7 @@ BASICS = {"title": "Fallanalyse 2026-1", "kind": "learning_together", "trigger":
 @pytest.fixture
 def review(world):
     r = services.review_create(actor=world.people["mia"], municipality=world.m1,
-                               fields={k: v for k, v in BASICS.items()})
+                               fields=dict(BASICS.items()))
     ReviewMember.objects.create(review=r, team="case_group", user=world.people["paul"],
                                 role="Fachkraft freier Träger",
                                 organisation_type="independent_provider")
@@ -290,7 +290,7 @@ def test_learning_counts_match_an_independent_count(client_for, world):
     assert result["reviews"] == 5 and not result["suppressed"]
     from qdialog.casereviews.models import FactorLevel, FactorType, PatternKind
 
-    for (label, counts, total), (type_, _l) in zip(result["factor_rows"], FactorType.choices):
+    for (_label, counts, total), (type_, _l) in zip(result["factor_rows"], FactorType.choices):
         assert counts == [expected[(lv, type_)] for lv, _x in FactorLevel.choices]
         assert total == sum(counts)
     assert dict(result["patterns"]) == {label: patterns[k] for k, label in PatternKind.choices}

@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/core/ratelimit_servers.py              # the database cache
     CACHE_URL=redis://127.0.0.1:6379/15 .venv/bin/python tests/core/ratelimit_servers.py
+    … ratelimit_servers.py unknown_codes reports      # only these limits
 
 Starts two `qdialog serve` processes (production mode, one worker each) on one SQLite file and
 sends every request alternately to one and the other, from a client address of its own per
@@ -58,7 +59,12 @@ def first_refusal(attempt, limit_at_most=200):
     return None
 
 
+LIMITS = ("unknown_codes", "group_code_submissions", "reports", "failed_logins_one_account",
+          "failed_logins_many_accounts")
+
+
 def main():
+    only = set(sys.argv[1:]) or set(LIMITS)
     tmp = Path(tempfile.mkdtemp(prefix="qdialog-ratelimits-"))
     env = {**os.environ, "QDIALOG_MODE": "production", "DJANGO_DEBUG": "false",
            "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
@@ -102,7 +108,7 @@ def main():
     ports = [free_port(), free_port()]
     servers = []
     for port in ports:
-        log = open(tmp / f"server-{port}.log", "w")
+        log = open(tmp / f"server-{port}.log", "w")  # noqa: SIM115 - open for the server's life
         servers.append(subprocess.Popen(
             [sys.executable, "-m", "qdialog", "serve", "--bind", f"127.0.0.1:{port}",
              "--workers", "1", "--no-collectstatic"], env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -113,8 +119,9 @@ def main():
         result = {"cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
                   "servers": 2}
         guesser = Client(ports, "10.1.0.1")
-        result["unknown_codes"] = first_refusal(
-            lambda n: guesser.request(f"/s/GUESS{n:05d}/")[0])
+        if "unknown_codes" in only:
+            result["unknown_codes"] = first_refusal(
+                lambda n: guesser.request(f"/s/GUESS{n:05d}/")[0])
 
         group_client = Client(ports, "10.1.0.2")
 
@@ -126,7 +133,8 @@ def main():
                 "csrfmiddlewaretoken": CSRF_RE.search(page).group(1),
                 "token": TOKEN_RE.search(page).group(1), "page": "0", "action": "submit",
                 "lang": "de", **{f"q_i{i:02d}": "3" for i in range(1, 41)}})[0]
-        result["group_code_submissions"] = first_refusal(group_answer)
+        if "group_code_submissions" in only:
+            result["group_code_submissions"] = first_refusal(group_answer)
 
         reporter = Client(ports, "10.1.0.3")
 
@@ -138,7 +146,8 @@ def main():
                 "phase": "referral", "child_age_band": "6-9", "harm": "potential",
                 "frequency": "sometimes", "what_happened": f"Bericht {n}.",
                 "outcome": "Eine Folge.", "what_helped": ""})[0]
-        result["reports"] = first_refusal(report)
+        if "reports" in only:
+            result["reports"] = first_refusal(report)
 
         def login(client, email, password):
             status, page, _ = client.request("/accounts/login/")
@@ -147,17 +156,20 @@ def main():
                 "password": password})[0]
 
         one_account = Client(ports, "10.1.0.4")
-        result["failed_logins_one_account"] = first_refusal(
-            lambda n: login(one_account, "person0@example.org", f"falsch-{n}"))
+        if "failed_logins_one_account" in only:
+            result["failed_logins_one_account"] = first_refusal(
+                lambda n: login(one_account, "person0@example.org", f"falsch-{n}"))
         sprayer = Client(ports, "10.1.0.5")
-        result["failed_logins_many_accounts"] = first_refusal(
-            lambda n: login(sprayer, f"person{n % 24 + 1}@example.org", "Sommer2026!"))
-        result["limits"] = {
+        if "failed_logins_many_accounts" in only:
+            result["failed_logins_many_accounts"] = first_refusal(
+                lambda n: login(sprayer, f"person{n % 24 + 1}@example.org", "Sommer2026!"))
+        limits = {
             "unknown_codes": settings.QDIALOG_CODE_FAILURES,
             "group_code_submissions": settings.QDIALOG_GROUP_CODE_RATE,
             "reports": settings.QDIALOG_REPORT_RATE,
             "failed_logins_one_account": settings.AXES_FAILURE_LIMIT,
             "failed_logins_many_accounts": settings.QDIALOG_LOGIN_FAILURES_PER_ADDRESS}
+        result["limits"] = {k: v for k, v in limits.items() if k in only}
     finally:
         for server in servers:
             if server.poll() is None:

@@ -42,7 +42,7 @@ def _csv(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_answer_exports_keep_formulas_out(client_for, world, survey, respondent):
+def test_answer_exports_keep_formulas_out(client_for, world, survey, respondent):  # noqa: F811
     for text in ATTACKS[:4]:
         post(respondent, survey.codes[ATTACKS.index(text)].code,
              post_data(fresh_token(), q_short=text[:20], q_topics__other=text))
@@ -66,7 +66,7 @@ def test_answer_exports_keep_formulas_out(client_for, world, survey, respondent)
         assert all(c.data_type != "f" for c in row)
 
 
-def test_code_list_and_action_plan_keep_formulas_out(client_for, world, survey):
+def test_code_list_and_action_plan_keep_formulas_out(client_for, world, survey):  # noqa: F811
     world.m1.name = "=cmd|' /C calc'!A0"
     world.m1.save()
     client = client_for("mia")

@@ -119,10 +119,9 @@ def check_pages(client, wave, units: dict[str, dict], sample: int = 3) -> list[s
         figures = re.findall(r'class="qd-figure__value">([^<]*)</span>', html)
         expected = [str(data["n"])] + ["×" if g["n"] is None else str(g["n"])
                                        for g in data["perspectives"]]
-        if data["n"] is not None and data["n"] >= data["minimum_group_size"]:
-            if figures[:len(expected)] != expected:
-                problems.append(f"{unit}: page figures {figures[:len(expected)]} "
-                                f"!= API {expected}")
+        shown = data["n"] is not None and data["n"] >= data["minimum_group_size"]
+        if shown and figures[:len(expected)] != expected:
+            problems.append(f"{unit}: page figures {figures[:len(expected)]} != API {expected}")
     if not checked:
         problems.append("no results page could be compared with the API")
     return problems

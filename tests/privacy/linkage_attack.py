@@ -224,10 +224,10 @@ def attack(tmp: Path, env: dict) -> dict:
     subprocess.run([sys.executable, "-m", "qdialog", "backup", str(backup)], env=env,
                    check=True, capture_output=True, cwd=ROOT)
 
-    secrets_ = ({c: "personal code" for c in personal} | {group: "group code"}
-                | {c: "invitation code" for c in invitation.values()}
-                | {e: "invitation address" for e in emails}
-                | {a: "user agent" for a in agents} | {f: "follow-up code" for f in followups})
+    secrets_ = (dict.fromkeys(personal, "personal code") | {group: "group code"}
+                | dict.fromkeys(invitation.values(), "invitation code")
+                | dict.fromkeys(emails, "invitation address")
+                | dict.fromkeys(agents, "user agent") | dict.fromkeys(followups, "follow-up code"))
     logs = log_path.read_text()
     findings = {"log": _search(logs, secrets_, "server log")}
     findings["log"] += [f"IP address on a private path: {line[:120]}"

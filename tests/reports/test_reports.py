@@ -21,7 +21,7 @@ def _serial_and_immediate(settings, tmp_path):
 def answered(world, wave):  # noqa: F811
     for i in range(14):
         store(wave, world.m1, 1 if i < 10 else 2, 1 + i % 5)  # perspective 2 has 4: hidden
-    for i in range(6):
+    for _ in range(6):
         store(wave, world.m2, 1, 3)
     close(wave)
     return wave
@@ -37,7 +37,7 @@ def _docx_text(data):
     return "\n".join(parts)
 
 
-def _request(client, wave, **data):
+def _request(client, wave, **data):  # noqa: F811
     return client.post(reverse("reports:create", args=[wave.pk]),
                        {"kind": "municipality", "format": "pdf", **data},
                        HTTP_ACCEPT_LANGUAGE="en")

@@ -12,8 +12,8 @@ from qdialog.core.models import AuditEntry
 from qdialog.surveys import services
 from qdialog.surveys.models import AccessCode, Instrument, Item, Response, SubmissionToken, Wave
 from tests.conftest import ROLES
-from tests.surveys.test_respond import post as submit
 from tests.surveys.conftest import fresh_token, post_data
+from tests.surveys.test_respond import post as submit
 
 OK, NOT_FOUND, LOGIN = 200, 404, "login"
 
@@ -136,7 +136,9 @@ def test_wave_life_cycle_and_anonymity_settings_fixed(client_for, world, survey)
     bad = client.post(reverse("surveys:wave_action", args=[wave.pk, "extend"]),
                       {"closes_on": "gestern"}, follow=True)
     assert "valid closing date" in bad.content.decode()
-    with pytest.raises(Exception):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
         services.wave_update(actor=None, wave=wave, fields={"min_group_size": 3})
 
 

@@ -24,7 +24,7 @@ def test_a_full_mix_keeps_every_answer_set_and_gives_new_keys(survey):
                                                                          "mixed")}
     assert set(after) == set(before)  # every answer set, once
     assert all(after[m]["answers"] == before[m]["answers"] for m in before)
-    assert not set(r["id"] for r in after.values()) & set(r["id"] for r in before.values())
+    assert not {r["id"] for r in after.values()} & {r["id"] for r in before.values()}
     assert all(r["mixed"] for r in after.values())
 
 

@@ -28,7 +28,7 @@ def test_demo_structure(db):
 
 def test_every_demo_login_works(db):
     demo.demo_load()
-    for local, _name, role in demo.DEMO_LOGINS:
+    for local, _name, _role in demo.DEMO_LOGINS:
         client = Client()
         response = client.post(reverse("account_login"),
                                {"login": demo.demo_email(local), "password": demo.DEMO_PASSWORD})
