@@ -283,6 +283,8 @@ class AccessCode(models.Model):
     email = models.EmailField(blank=True)
     sent_count = models.PositiveSmallIntegerField(default=0)
     last_sent_on = models.DateField(null=True, blank=True)
+    #: the day of the last reminder (so that a rerun the same day reminds nobody twice)
+    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("access code")
@@ -344,3 +346,37 @@ class SubmissionToken(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "token"],
                                                name="submission_token_unique")]
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("being sent")
+    DONE = "done", _("sent")
+    FAILED = "failed", _("stopped with an error")
+
+
+class MailingRun(models.Model):
+    """One run of sending invitations or reminders of a wave: how far it got, and why it
+    stopped. Each address is marked as sent right after its e-mail went out, so a rerun sends
+    only what was not sent."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="mailing_runs")
+    reminder = models.BooleanField(_("reminder"), default=False)
+    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices,
+                              default=RunStatus.RUNNING)
+    total = models.PositiveIntegerField(_("addresses"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mailing run")
+        verbose_name_plural = _("mailing runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.wave} – {self.get_status_display()} ({self.sent}/{self.total})"
+
+    @property
+    def audit_scope(self):
+        return self.wave.audit_scope

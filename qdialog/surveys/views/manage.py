@@ -163,6 +163,11 @@ def wave_action(request, pk, action):
                 services.wave_extend(actor=request.user, wave=wave,
                                      closes_on=form.cleaned_data["closes_on"])
                 messages.success(request, _("The closing date was changed."))
+        elif action == "resend":  # what a stopped run did not send
+            tasks.send_invitations_task.enqueue(wave_id=wave.pk,
+                                                reminder=request.POST.get("reminder") == "1",
+                                                actor_id=request.user.pk)
+            messages.success(request, _("The e-mails that were not sent are being sent now."))
         elif action == "reminders":
             waiting = selectors.code_figures(wave=wave)["invitations_open_with_address"]
             tasks.send_invitations_task.enqueue(wave_id=wave.pk, reminder=True,
@@ -226,6 +231,7 @@ def invitations_create(request, pk):
 def _detail_context(wave, **forms):
     """What the wave page shows; `forms` replaces a blank form with one carrying errors."""
     return {"wave": wave, "counts": selectors.wave_counts(wave=wave),
+            "runs": list(wave.mailing_runs.all()[:5]),
             "codes": selectors.code_figures(wave=wave),
             "accepts": services.wave_accepts_answers(wave),
             "codes_form": CodesForm(wave=wave), "invite_form": InvitationsForm(wave=wave),

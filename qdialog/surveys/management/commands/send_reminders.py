@@ -20,5 +20,5 @@ class Command(BaseCommand):
                                             sent_count__gt=0, last_sent_on__lte=cutoff) \
                 .exclude(email="").exists()
             if due:
-                total += send_invitations(wave_id=wave.pk, reminder=True)
+                total += send_invitations(wave_id=wave.pk, reminder=True, sent_before=cutoff)
         self.stdout.write(f"{total} reminders sent.")
