@@ -115,8 +115,8 @@ def main():
 
     call_command("migrate", verbosity=0)
     from qdialog.analysis.engine import wave_results
-    from qdialog.reports import builder, services
-    from qdialog.reports.models import Report
+    from qdialog.reports import builder, jobs
+    from qdialog.reports.models import Report, ReportPart
     from qdialog.surveys import services as surveys
     from qdialog.tenancy.models import Programme
 
@@ -146,8 +146,12 @@ def main():
     pdf, data = timed(lambda: builder.render_pdf(builder.build_content(
         wave, municipality=municipalities[0])), repeat=2)
     report = Report.objects.create(wave=wave, kind="all", file_format="zip")
-    start = time.perf_counter()
-    report = services.report_build(report.pk)
+    parts = ReportPart.objects.bulk_create(ReportPart(report=report, municipality=m)
+                                           for m in municipalities)
+    start = time.perf_counter()  # one worker takes the 43 part tasks one after the other
+    for part in parts:
+        jobs.part_build(part.pk)
+    report.refresh_from_db()
     bundle = time.perf_counter() - start
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

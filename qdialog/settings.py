@@ -327,8 +327,9 @@ QDIALOG_MIN_REVIEWS = env.int("QDIALOG_MIN_REVIEWS", default=3)
 # Days a retention export (what the retention job deleted) stays downloadable before it is
 # deleted as well.
 QDIALOG_SHREDDER_EXPORT_DAYS = env.int("QDIALOG_SHREDDER_EXPORT_DAYS", default=30)
-#: processes that build the reports of a ZIP bundle at once (at most the number of cores)
-QDIALOG_REPORT_PROCESSES = env.int("QDIALOG_REPORT_PROCESSES", default=4)
+#: a report (or a part of a ZIP bundle) whose worker has shown no sign of life for this many
+#: seconds is taken for dead: marked failed, to be tried again
+QDIALOG_REPORT_LEASE_SECONDS = env.int("QDIALOG_REPORT_LEASE_SECONDS", default=600)
 # New answer sets of a wave are rewritten together in a random order once this many have come
 # in (surveys/mixing.py), so that the database does not keep the order they arrived in.
 QDIALOG_MIX_BATCH = env.int("QDIALOG_MIX_BATCH", default=10)

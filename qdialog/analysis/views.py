@@ -11,34 +11,13 @@ from qdialog.core.scope import get_in_scope
 from qdialog.surveys.models import WaveStatus
 
 from . import charts
+from .access import readable_municipalities, readable_wave
 from .benchmark import DISTRIBUTION_MIN, POOLED_MIN, benchmark
 from .engine import compare_waves, scope_unit, wave_results
 
 
-def readable_municipalities(scope, wave):
-    """None: every answer set of the wave. Otherwise the municipalities whose part may be read."""
-    if wave.programme_id in scope.institute_programmes:
-        return None
-    if wave.municipality_id is not None:
-        if (wave.municipality_id in scope.coordinated_municipalities
-                or wave.municipality.cluster_id in scope.coordinated_clusters):
-            return [wave.municipality]
-        raise Http404
-    if wave.cluster_id is not None and wave.cluster_id in scope.coordinated_clusters:
-        return None
-    allowed = list(scope.managed_municipalities().filter(programme_id=wave.programme_id)) + list(
-        scope.municipalities().filter(programme_id=wave.programme_id,
-                                      cluster_id__in=scope.coordinated_clusters))
-    if wave.cluster_id is not None:
-        allowed = [m for m in allowed if m.cluster_id == wave.cluster_id]
-    if not allowed:
-        raise Http404
-    return sorted(set(allowed), key=lambda m: m.name)
-
-
 def _readable_wave(request, pk):
-    return get_in_scope(request.scope.result_waves().select_related(
-        "instrument", "programme", "municipality", "cluster"), pk=pk)
+    return readable_wave(request.scope, pk)
 
 
 def _chosen_municipalities(request, wave):

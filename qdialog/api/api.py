@@ -13,8 +13,8 @@ from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
 from qdialog.accounts.mfa import mfa_missing
+from qdialog.analysis.access import readable_municipalities
 from qdialog.analysis.engine import GroupFigures, wave_results
-from qdialog.analysis.views import readable_municipalities
 from qdialog.core.audit import log_action
 from qdialog.core.scope import scope_for
 

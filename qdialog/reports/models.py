@@ -62,6 +62,9 @@ class Report(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: when a worker last showed that it is still building this report (a report whose
+    #: worker died is found by its old heartbeat and marked failed, to be tried again)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -73,3 +76,26 @@ class Report(models.Model):
     @property
     def audit_scope(self):
         return {"programme_id": self.wave.programme_id, "municipality_id": self.municipality_id}
+
+
+class ReportPart(models.Model):
+    """One municipality's PDF of a ZIP bundle: its own background task, which any worker may
+    take; the bundle is put together when the last part is ready."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="parts")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=ReportStatus.choices,
+                              default=ReportStatus.QUEUED)
+    file = models.FileField(upload_to="reports/parts/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "municipality"],
+                                               name="report_part_once")]
+
+    def __str__(self):
+        return f"{self.report} – {self.municipality}"
+
+    @property
+    def audit_scope(self):
+        return self.report.audit_scope

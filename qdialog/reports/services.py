@@ -1,105 +1,95 @@
-"""Requesting and building reports; releasing free-text answers."""
+"""Requesting reports, trying them again, recovering those whose worker died; releasing
+free-text answers. The building itself is in jobs.py, run by the tasks in tasks.py."""
 
 from __future__ import annotations
 
 import hashlib
-import io
-import multiprocessing
-import os
-import zipfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from qdialog.analysis.access import wave_municipalities
 from qdialog.core.audit import log_action
 
-from . import builder
-from .models import ReleasedText, Report, ReportKind, ReportStatus
+from . import tasks
+from .models import ReleasedText, Report, ReportKind, ReportPart, ReportStatus
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def report_request(*, actor, wave, kind, file_format, municipality=None, cluster=None) -> Report:
+    """A report to be built in the background; a bundle is one task per municipality."""
     report = Report.objects.create(wave=wave, kind=kind, file_format=file_format,
                                    municipality=municipality, cluster=cluster,
                                    requested_by=actor)
     log_action(actor=actor, action="export", obj=report, summary=str(report))
-    from .tasks import build_report_task
-
-    transaction.on_commit(lambda: build_report_task.enqueue(report_id=report.pk))
+    if kind == ReportKind.ALL_MUNICIPALITIES:
+        ReportPart.objects.bulk_create(ReportPart(report=report, municipality=m)
+                                       for m in wave_municipalities(wave))
+    _enqueue(report)
     return report
 
 
-def _render(content, file_format):
-    return builder.render_pdf(content) if file_format == "pdf" else builder.render_docx(content)
+def _enqueue(report):
+    if report.kind != ReportKind.ALL_MUNICIPALITIES:
+        transaction.on_commit(lambda: tasks.build_report_task.enqueue(report_id=report.pk))
+        return
+    waiting = list(report.parts.exclude(status=ReportStatus.DONE).values_list("pk", flat=True))
+    if not waiting:  # every part is there: only the ZIP is missing
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=99)
+        transaction.on_commit(lambda: tasks.assemble_bundle_task.enqueue(report_id=report.pk))
+    for pk in waiting:
+        transaction.on_commit(lambda pk=pk: tasks.build_report_part_task.enqueue(part_id=pk))
 
 
-def report_build(report_id: int) -> Report:
-    report = Report.objects.select_related("wave__instrument", "wave__programme",
-                                           "municipality", "cluster").get(pk=report_id)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=1)
-    try:
+@transaction.atomic
+def report_retry(*, actor, report) -> Report:
+    """A failed report once more; of a bundle only the parts that are missing."""
+    if report.status != ReportStatus.FAILED:
+        return report
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, error="", progress=0,
+                                               finished_at=None, heartbeat_at=None)
+    report.parts.exclude(status=ReportStatus.DONE).update(status=ReportStatus.QUEUED, error="")
+    report.refresh_from_db()
+    log_action(actor=actor, action="export", obj=report, summary=f"{report} (again)")
+    _enqueue(report)
+    return report
+
+
+def reports_recover(*, wave=None, now=None) -> int:
+    """Mark as failed the reports whose worker died: still "being built", but no worker has
+    shown a heartbeat for longer than QDIALOG_REPORT_LEASE_SECONDS. A bundle whose parts only
+    wait for a free worker is not dead; one with a part that started that long ago is."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.QDIALOG_REPORT_LEASE_SECONDS)
+    stale = Report.objects.filter(status=ReportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if wave is not None:
+        stale = stale.filter(wave=wave)
+    dead = []
+    for report in stale.only("pk", "kind"):
         if report.kind == ReportKind.ALL_MUNICIPALITIES:
-            data, name = _bundle(report)
-        else:
-            content = builder.build_content(report.wave, municipality=report.municipality,
-                                            cluster=report.cluster)
-            data = _render(content, report.file_format)
-            name = f"{slugify(content.subject)}-{slugify(report.wave.title)}.{report.file_format}"
-        report.file.save(name, ContentFile(data), save=False)
-        report.status, report.progress = ReportStatus.DONE, 100
-    except Exception as error:  # noqa: BLE001 - the failure is shown to the person
-        report.status, report.error = ReportStatus.FAILED, str(error)[:300]
-    report.finished_at = timezone.now()
-    report.save(update_fields=["file", "status", "progress", "error", "finished_at"])
-    return report
+            parts = report.parts.all()
+            if not parts.filter(status=ReportStatus.RUNNING).exists() \
+                    and parts.filter(status=ReportStatus.QUEUED).exists():
+                continue
+        dead.append(report.pk)
+    if not dead:
+        return 0
+    ReportPart.objects.filter(report_id__in=dead, status=ReportStatus.RUNNING).update(
+        status=ReportStatus.FAILED, error=INTERRUPTED)
+    count = Report.objects.filter(pk__in=dead, status=ReportStatus.RUNNING).update(
+        status=ReportStatus.FAILED, error=INTERRUPTED, finished_at=now)
+    log.warning("reports %s were interrupted (no heartbeat since %s) and marked failed",
+                dead, cutoff.isoformat())
+    return count
 
 
-def _municipality_pdf(wave_id: int, municipality_id: int) -> tuple[str, bytes]:
-    from qdialog.surveys.models import Wave
-    from qdialog.tenancy.models import Municipality
-
-    wave = Wave.objects.select_related("instrument", "programme").get(pk=wave_id)
-    municipality = Municipality.objects.get(pk=municipality_id)
-    content = builder.build_content(wave, municipality=municipality)
-    return f"{slugify(municipality.name)}.pdf", builder.render_pdf(content)
-
-
-def _bundle(report):
-    """One PDF per municipality of the wave, in a ZIP, with progress; built by as many
-    processes as the machine has cores."""
-    municipalities = list(report.wave.programme.municipalities.order_by("name"))
-    if report.wave.cluster_id:
-        municipalities = [m for m in municipalities if m.cluster_id == report.wave.cluster_id]
-    buffer = io.BytesIO()
-    workers = min(len(municipalities), os.cpu_count() or 1, settings.QDIALOG_REPORT_PROCESSES)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        def add(number, name, data):
-            archive.writestr(name, data)
-            Report.objects.filter(pk=report.pk).update(
-                progress=max(1, int(99 * number / len(municipalities))))
-
-        if workers <= 1 or connection.vendor == "sqlite" and connection.settings_dict[
-                "NAME"].startswith(("file:memorydb", ":memory:")):
-            for number, m in enumerate(municipalities, start=1):
-                add(number, *_municipality_pdf(report.wave_id, m.pk))
-        else:
-            connections.close_all()  # each process opens its own
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                     initializer=_child_init) as pool:
-                jobs = [pool.submit(_municipality_pdf, report.wave_id, m.pk)
-                        for m in municipalities]
-                for number, job in enumerate(as_completed(jobs), start=1):
-                    add(number, *job.result())
-    return buffer.getvalue(), f"berichte-{slugify(report.wave.title)}.zip"
-
-
-def _child_init():
-    connections.close_all()
+#: stored (and shown in the person's language by the page) for a report whose worker died
+INTERRUPTED = "interrupted"
 
 
 def fingerprint(text: str) -> str:

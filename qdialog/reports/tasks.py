@@ -1,9 +1,21 @@
+"""The background tasks of reports (django-tasks); the work itself is in jobs.py."""
+
 from django_tasks import task
 
-from .services import report_build
+from . import jobs
 
 
 @task()
 def build_report_task(report_id: int):
-    report = report_build(report_id)
-    return report.status
+    return jobs.report_build(report_id).status
+
+
+@task()
+def build_report_part_task(part_id: int):
+    return jobs.part_build(part_id).status
+
+
+@task()
+def assemble_bundle_task(report_id: int):
+    report = jobs.bundle_assemble(report_id)
+    return report.status if report else None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("waves/<int:pk>/texts/", views.texts, name="texts"),
     path("reports/<int:report_pk>/", views.report_status, name="status"),
     path("reports/<int:report_pk>/download/", views.report_download, name="download"),
+    path("reports/<int:report_pk>/retry/", views.report_retry, name="retry"),
 ]

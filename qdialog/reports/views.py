@@ -1,5 +1,5 @@
-"""Reports and free-text release. Who may read a municipality's results may request its
-report; cluster, programme and bundled reports are for institute staff."""
+"""Reports and free-text release. Thin: load in scope, ask the rules, call one service or
+selector, render. Who may do what is decided in rules.py and analysis/access.py."""
 
 from __future__ import annotations
 
@@ -10,39 +10,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qdialog.analysis.views import _readable_wave, readable_municipalities
-from qdialog.core.access import attachment
+from qdialog.analysis.access import readable_wave, reads_whole_wave, visible_municipalities
+from qdialog.core.access import attachment, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.scope import get_in_scope
-from qdialog.surveys import schema
-from qdialog.surveys.models import Response, WaveStatus
+from qdialog.surveys.models import WaveStatus
 
-from . import services
-from .models import ReleasedText, Report, ReportKind
+from . import selectors, services
+from .models import Report, ReportKind
 
 
-def _context(request, wave):
-    allowed = readable_municipalities(request.scope, wave)
-    institute = request.scope.is_institute_staff(wave.programme_id)
-    if allowed is None:
-        municipalities = ([wave.municipality] if wave.municipality_id else
-                          list(wave.programme.municipalities.filter(cluster_id=wave.cluster_id)
-                               if wave.cluster_id else wave.programme.municipalities.all()))
-    else:
-        municipalities = allowed
-    return allowed, institute, municipalities
+def _refused(request, wave, message):
+    return render(request, "reports/refused.html", {"wave": wave, "message": message},
+                  status=400)
 
 
 @login_required
 def report_list(request, pk):
-    wave = _readable_wave(request, pk)
-    allowed, institute, municipalities = _context(request, wave)
-    reports = Report.objects.filter(wave=wave).select_related("municipality", "cluster")
-    if not institute:
-        reports = reports.filter(requested_by=request.user)
+    wave = readable_wave(request.scope, pk)
+    services.reports_recover(wave=wave)
+    institute = reads_whole_wave(request.scope, wave)
     return render(request, "reports/report_list.html", {
-        "wave": wave, "reports": reports[:50], "institute": institute,
-        "municipalities": municipalities,
+        "wave": wave, "institute": institute,
+        "reports": selectors.reports_visible(scope=request.scope, user=request.user, wave=wave),
+        "municipalities": visible_municipalities(request.scope, wave),
         "clusters": wave.programme.clusters.all() if institute and not wave.municipality_id
         else []})
 
@@ -50,55 +41,55 @@ def report_list(request, pk):
 @login_required
 @require_POST
 def report_create(request, pk):
-    wave = _readable_wave(request, pk)
-    allowed, institute, municipalities = _context(request, wave)
+    wave = readable_wave(request.scope, pk)
     kind = request.POST.get("kind", "")
     file_format = request.POST.get("format", "pdf")
     if kind not in ReportKind.values or file_format not in ("pdf", "docx"):
-        return render(request, "reports/refused.html", {
-            "wave": wave, "message": _("Please choose a kind of report and a format.")},
-            status=400)
+        return _refused(request, wave, _("Please choose a kind of report and a format."))
+    require_rule("reports.request", request.user, (wave, kind))
     municipality = cluster = None
     if kind == ReportKind.MUNICIPALITY:
-        municipality = next((m for m in municipalities
+        municipality = next((m for m in visible_municipalities(request.scope, wave)
                              if str(m.pk) == request.POST.get("municipality")), None)
         if municipality is None:
-            return render(request, "reports/refused.html", {
-                "wave": wave, "message": _("Please choose a municipality.")}, status=400)
-    elif not institute:
-        raise Http404
+            return _refused(request, wave, _("Please choose a municipality."))
     elif kind == ReportKind.CLUSTER:
         cluster = wave.programme.clusters.filter(pk=request.POST.get("cluster")).first()
         if cluster is None:
-            return render(request, "reports/refused.html", {
-                "wave": wave, "message": _("Please choose a cluster.")}, status=400)
-    if wave.status != WaveStatus.CLOSED:
-        return render(request, "reports/refused.html", {
-            "wave": wave, "message": _("Reports can be built once the survey has ended.")},
-            status=400)
-    if kind == ReportKind.ALL_MUNICIPALITIES:
-        file_format = "zip"
+            return _refused(request, wave, _("Please choose a cluster."))
+    refusal = selectors.report_refusal(wave=wave)
+    if refusal:
+        return _refused(request, wave, refusal)
     services.report_request(actor=request.user, wave=wave, kind=kind,
-                            file_format=file_format, municipality=municipality, cluster=cluster)
+                            file_format="zip" if kind == ReportKind.ALL_MUNICIPALITIES
+                            else file_format, municipality=municipality, cluster=cluster)
     messages.success(request, _("The report is being built. This page shows its progress."))
     return redirect("reports:list", pk=wave.pk)
 
 
-def _report(request, report_pk):
-    report = get_in_scope(Report.objects.select_related("wave", "municipality"), pk=report_pk)
-    wave = _readable_wave(request, report.wave_id)
-    allowed = readable_municipalities(request.scope, wave)
-    institute = request.scope.is_institute_staff(wave.programme_id)
-    if not institute and (report.requested_by_id != request.user.pk or (
-            allowed is not None and report.municipality not in allowed)):
-        raise Http404
+def _report(request, report_pk, rule="reports.view"):
+    report = get_in_scope(Report.objects.filter(
+        wave__in=request.scope.result_waves()).select_related(
+        "wave__programme", "municipality", "cluster"), pk=report_pk)
+    require_rule(rule, request.user, report)
     return report
 
 
 @login_required
 def report_status(request, report_pk):
     report = _report(request, report_pk)
+    services.reports_recover(wave=report.wave)
+    report.refresh_from_db()
     return render(request, "reports/_status.html", {"report": report})
+
+
+@login_required
+@require_POST
+def report_retry(request, report_pk):
+    report = _report(request, report_pk, "reports.retry")
+    services.report_retry(actor=request.user, report=report)
+    messages.success(request, _("The report is being built again."))
+    return redirect("reports:list", pk=report.wave_id)
 
 
 @login_required
@@ -113,41 +104,19 @@ def report_download(request, report_pk):
 @login_required
 def texts(request, pk):
     """Free-text answers of a municipality, to be read and released (or withheld) one by one."""
-    wave = _readable_wave(request, pk)
-    allowed, institute, municipalities = _context(request, wave)
-    manageable = [m for m in municipalities
-                  if request.scope.manages_municipality(m)] if not institute else municipalities
-    municipality = next((m for m in manageable
-                         if str(m.pk) == request.GET.get("municipality", "")), None) \
-        or (manageable[0] if len(manageable) == 1 else None)
-    if municipality is None and manageable:
-        municipality = manageable[0]
-    if municipality is None:
+    wave = readable_wave(request.scope, pk)
+    municipalities = visible_municipalities(request.scope, wave)
+    if not reads_whole_wave(request.scope, wave):
+        municipalities = [m for m in municipalities if request.scope.manages_municipality(m)]
+    if not municipalities:
         raise Http404
-    instrument = schema.compiled(wave.instrument)
-    variables = [v for v in instrument.variables if v.measure == "text"
-                 and not v.name.endswith("__other")]
-    closed = wave.status == WaveStatus.CLOSED
-    rows = list(Response.objects.filter(wave=wave, municipality=municipality)
-                .values_list("answers", flat=True)) if closed else []
-    decided = {r.fingerprint: r for r in ReleasedText.objects.filter(
-        wave=wave, municipality=municipality)}
-    enough = len(rows) >= max(3, wave.min_group_size)
-    entries = []
-    if enough:
-        for answers in rows:
-            for v in variables:
-                text = answers.get(v.name)
-                if isinstance(text, str) and text not in schema.SPECIAL:
-                    entries.append((v, text, decided.get(services.fingerprint(text))))
-    # by question, then alphabetically: never one respondent's texts next to each other
-    order = {v.name: i for i, v in enumerate(variables)}
-    entries.sort(key=lambda e: (order[e[0].name], e[1].casefold()))
+    municipality = next((m for m in municipalities
+                         if str(m.pk) == request.GET.get("municipality", "")), municipalities[0])
+    entries, enough = selectors.free_texts(wave=wave, municipality=municipality)
     if request.method == "POST":
         variable = request.POST.get("variable", "")
         text = request.POST.get("text", "")
-        known = {(v.name, t) for v, t, _ in entries}
-        if (variable, text) not in known:
+        if (variable, text) not in {(v.name, t) for v, t, _ in entries}:
             raise Http404
         services.text_decide(actor=request.user, wave=wave, municipality=municipality,
                              variable=variable, text=text,
@@ -155,5 +124,5 @@ def texts(request, pk):
         return redirect(f"{request.path}?municipality={municipality.pk}")
     return render(request, "reports/texts.html", {
         "wave": wave, "municipality": municipality, "entries": entries, "enough": enough,
-        "closed": closed,
-        "municipalities": manageable if len(manageable) > 1 else []})
+        "closed": wave.status == WaveStatus.CLOSED,
+        "municipalities": municipalities if len(municipalities) > 1 else []})

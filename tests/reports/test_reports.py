@@ -13,7 +13,6 @@ from tests.analysis.test_results import close, store, wave  # noqa: F401 - fixtu
 @pytest.fixture(autouse=True)
 def _serial_and_immediate(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.QDIALOG_REPORT_PROCESSES = 1  # the test database lives in one transaction
     settings.MEDIA_ROOT = tmp_path
 
 
