@@ -36,6 +36,14 @@ PASSWORD = "correct horse battery"
 ROLES = ["anon", "alice", "carol", "mia", "paul", "oscar", "zoe"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _audit_walk():
+    """Every service call in the suite is checked for its audit entry (tests/audit_walk.py)."""
+    from tests.audit_walk import install
+
+    install()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     # Argon2 is tested on its own (tests/accounts); elsewhere a fast hasher keeps the suite quick.

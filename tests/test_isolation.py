@@ -177,7 +177,7 @@ def target(world, settings, tmp_path):
     relation = Relation.objects.create(municipality=m1, source=world.orgs[m1.pk],
                                        target=world.orgs[m1.pk], kind="informal", strength=2)
     system = incidents.system_create(actor=mia, programme=world.a, municipality=m1)
-    incident, _ = incidents.submit(system=system, fields={
+    incident, _ = incidents.report_submit(system=system, fields={
         "professional_group": "school", "phase": "referral", "child_age_band": "6-9",
         "what_happened": "x", "outcome": "y", "harm": "none", "frequency": "rare"},
         code=incidents._new_code())

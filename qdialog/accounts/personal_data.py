@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 DELETED = "deleted person"
 
@@ -70,12 +71,15 @@ def delete_person(user, *, operator_label: str = "") -> int:
     decisions, audit entries) stays, attributed to "deleted person". Returns the old id."""
     from qdialog.core.audit import log_action
     from qdialog.core.models import AuditEntry
+    from qdialog.core.notes import note
 
     pk = user.pk
     AuditEntry.objects.filter(actor=user).update(actor_label=f"{DELETED} #{pk}")
     AuditEntry.objects.filter(object_id=str(pk), content_type__model="user").update(
         object_repr=f"{DELETED} #{pk}")
     user.delete()
-    log_action(actor=None, action="delete", summary=f"{DELETED} #{pk}"
-               + (f" by {operator_label}" if operator_label else ""))
+    log_action(actor=None, action="delete", summary=note(
+        gettext_noop("deleted person %(number)s by %(operator)s"), number=pk,
+        operator=operator_label) if operator_label else note(
+        gettext_noop("deleted person %(number)s"), number=pk))
     return pk

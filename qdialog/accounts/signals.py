@@ -2,9 +2,11 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext_noop
 
 from qdialog.core import ratelimit
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 
 SPRAY_WINDOW = 3600  # seconds
 
@@ -19,10 +21,10 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    log_action(actor=user, action="login", obj=user, summary="Logged in")
+    log_action(actor=user, action="login", obj=user, summary=note(gettext_noop("logged in")))
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        log_action(actor=user, action="logout", obj=user, summary="Logged out")
+        log_action(actor=user, action="logout", obj=user, summary=note(gettext_noop("logged out")))

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.access import form_changes
 from qdialog.core.audit import instance_update
+from qdialog.core.notes import note
 from qdialog.tenancy.models import Membership
 
 from .forms import ProfileForm
@@ -88,5 +90,5 @@ def my_data(request):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meine-daten-qdialog.json"'
     log_action(actor=request.user, action="export", obj=request.user,
-               summary="own personal data")
+               summary=note(gettext_noop("own personal data")))
     return response

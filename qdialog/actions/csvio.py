@@ -8,10 +8,12 @@ import io
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from qdialog.core.notes import note
 from qdialog.core.spreadsheets import csv_text
 
-from .models import Action, Priority, Status
+from .models import Action, ActionStatus, Priority
 
 COLUMNS = ["title", "description", "responsible_organisation", "responsible_person",
            "starts_on", "due_on", "review_on", "priority", "status", "origin"]
@@ -66,11 +68,11 @@ def parse(raw: bytes, municipality) -> tuple[list[Action], list[str]]:
             errors.append(_("Row %(row)s: no organisation „%(name)s“ in this municipality.")
                           % {"row": number, "name": org_name})
         priority = row.get("priority") or Priority.MEDIUM
-        status = row.get("status") or Status.PLANNED
+        status = row.get("status") or ActionStatus.PLANNED
         if priority not in Priority.values:
             errors.append(_("Row %(row)s: unknown priority „%(value)s“.")
                           % {"row": number, "value": priority})
-        if status not in Status.values:
+        if status not in ActionStatus.values:
             errors.append(_("Row %(row)s: unknown status „%(value)s“.")
                           % {"row": number, "value": status})
         action = Action(municipality=municipality, title=title[:200],
@@ -95,5 +97,6 @@ def store(actions, actor, municipality) -> int:
 
     Action.objects.bulk_create(actions)
     log_action(actor=actor, action="import", obj=municipality,
-               summary=f"{len(actions)} actions imported from CSV")
+               summary=note(gettext_noop("%(count)s actions imported from CSV"),
+                            count=len(actions)))
     return len(actions)

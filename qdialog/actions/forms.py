@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from qdialog.core.forms import DateInput
 from qdialog.tenancy.models import Membership
 
-from .models import Action, Origin, Priority, Status
+from .models import Action, ActionStatus, Origin, Priority
 
 
 class ActionForm(forms.ModelForm):
@@ -36,7 +36,7 @@ class FilterForm(forms.Form):
     is_filter = True
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("all"))] + Status.choices)
+                               choices=[("", _("all"))] + ActionStatus.choices)
     priority = forms.ChoiceField(label=_("Priority"), required=False,
                                  choices=[("", _("all"))] + Priority.choices)
     origin = forms.ChoiceField(label=_("Origin"), required=False,
@@ -54,7 +54,7 @@ class FilterForm(forms.Form):
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress note"), required=False, max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 
 
 class ImportForm(forms.Form):

@@ -9,24 +9,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.choices import Priority
 from qdialog.core.models import MunicipalityScoped
 from qdialog.tenancy.models import Municipality, Organisation
 
 
-class Priority(models.TextChoices):
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
-
-
-class Status(models.TextChoices):
+class ActionStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     DROPPED = "dropped", _("dropped")
 
 
-OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
 class Origin(models.TextChoices):
@@ -70,8 +65,8 @@ class Action(MunicipalityScoped, models.Model):
                                  help_text=_("When to check whether the action worked."))
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices,
                                 default=Priority.MEDIUM)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.PLANNED)
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices,
+                              default=ActionStatus.PLANNED)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,8 +98,8 @@ class ProgressNote(models.Model):
                                related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(_("progress note"), blank=True)
-    status_from = models.CharField(max_length=12, choices=Status.choices, blank=True)
-    status_to = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+    status_to = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,3 +107,6 @@ class ProgressNote(models.Model):
     @property
     def audit_scope(self):
         return self.action.audit_scope
+
+    def __str__(self):
+        return str(self.action)

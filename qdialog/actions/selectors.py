@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, Action, Status
+from .models import OPEN_STATUSES, Action, ActionStatus
 
 SOON = 14  # days: "due soon"
 
@@ -43,7 +43,7 @@ def filtered(actions, data: dict):
 def board(actions) -> list[tuple[str, str, list]]:
     items = list(actions)
     return [(value, label, [a for a in items if a.status == value])
-            for value, label in Status.choices]
+            for value, label in ActionStatus.choices]
 
 
 def by_organisation(actions) -> list[tuple[object, list]]:
@@ -84,9 +84,9 @@ def overview(actions) -> dict:
     counts = dict(actions.values_list("status").annotate(n=Count("id")))
     total = sum(counts.values())
     overdue = actions.filter(status__in=OPEN_STATUSES, due_on__lt=today).count()
-    done = counts.get(Status.DONE, 0)
+    done = counts.get(ActionStatus.DONE, 0)
     return {"total": total, "overdue": overdue, "done": done,
-            "counts": [(label, counts.get(value, 0)) for value, label in Status.choices],
+            "counts": [(label, counts.get(value, 0)) for value, label in ActionStatus.choices],
             "done_percent": round(100 * done / total) if total else 0}
 
 
@@ -95,9 +95,9 @@ def programme_overview(programme) -> list[dict]:
     today = timezone.localdate()
     rows = programme.municipalities.order_by("name").annotate(
         total=Count("actions"),
-        done=Count("actions", filter=Q(actions__status=Status.DONE)),
-        in_progress=Count("actions", filter=Q(actions__status=Status.IN_PROGRESS)),
-        planned=Count("actions", filter=Q(actions__status=Status.PLANNED)),
+        done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+        in_progress=Count("actions", filter=Q(actions__status=ActionStatus.IN_PROGRESS)),
+        planned=Count("actions", filter=Q(actions__status=ActionStatus.PLANNED)),
         overdue=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES,
                                           actions__due_on__lt=today)))
     return [{"municipality": m, "total": m.total, "done": m.done, "in_progress": m.in_progress,

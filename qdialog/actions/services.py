@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, instance_update, log_action
+from qdialog.core.notes import note as audit_note
 
-from .models import Action, Origin, ProgressNote
+from .models import Action, ActionStatus, Origin, ProgressNote
 
 ORIGIN_FIELDS = {"decision": Origin.DECISION, "recommendation": Origin.CASE_REVIEW,
                  "report": Origin.REPORT, "wave": Origin.SURVEY, "standard": Origin.STANDARD}
@@ -27,7 +29,9 @@ def action_create(*, actor, municipality, fields: dict, **origin) -> Action:
         setattr(action, name, obj)
         action.origin = ORIGIN_FIELDS[name]
     _check_responsible(action)
-    return instance_create(actor=actor, instance=action, summary=action.get_origin_display())
+    return instance_create(actor=actor, instance=action,
+                           summary=audit_note(gettext_noop("origin: %(origin)s"),
+                                              origin=action.get_origin_display()))
 
 
 def _municipality_of(obj):
@@ -62,7 +66,7 @@ def action_update(*, actor, action: Action, fields: dict) -> dict:
 
 
 @transaction.atomic
-def progress(*, actor, action: Action, text: str, status: str | None = None) -> ProgressNote:
+def progress_record(*, actor, action: Action, text: str, status: str | None = None) -> ProgressNote:
     """A progress note, optionally with a change of status; the history keeps both."""
     text = (text or "").strip()
     new_status = status if status and status != action.status else ""
@@ -75,5 +79,7 @@ def progress(*, actor, action: Action, text: str, status: str | None = None) -> 
         action.status = new_status
         action.save(update_fields=["status", "updated_at"])
     log_action(actor=actor, action="update", obj=action,
-               summary="progress note" + (f", status {new_status}" if new_status else ""))
+               summary=audit_note(gettext_noop("progress note, status %(status)s"),
+                                  status=ActionStatus(new_status).label) if new_status
+               else audit_note(gettext_noop("progress note")))
     return note

@@ -10,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 
 from . import csvio, selectors, services
@@ -174,8 +176,9 @@ def action_progress(request, pk):
     form = ProgressForm(request.POST)
     if form.is_valid():
         try:
-            services.progress(actor=request.user, action=action, text=form.cleaned_data["text"],
-                              status=form.cleaned_data["status"])
+            services.progress_record(actor=request.user, action=action,
+                                     text=form.cleaned_data["text"],
+                                     status=form.cleaned_data["status"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -195,7 +198,7 @@ def export_csv(request, pk):
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="massnahmen-{pk}.csv"'
     log_action(actor=request.user, action="export", obj=municipality,
-               summary="action plan as CSV")
+               summary=note(gettext_noop("action plan as CSV")))
     return response
 
 

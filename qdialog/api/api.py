@@ -9,6 +9,7 @@ Authentication: the browser session, or `Authorization: Bearer <token>` (`qdialo
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
@@ -16,6 +17,7 @@ from qdialog.accounts.mfa import mfa_missing
 from qdialog.analysis.access import readable_municipalities
 from qdialog.analysis.engine import GroupFigures, wave_results
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 from qdialog.core.scope import scope_for
 
 from .models import ApiToken
@@ -207,7 +209,8 @@ def results(request, wave_id: int, municipality: int | None = None,
             raise Http404
         ids = members
     r = wave_results(wave, municipality_ids=ids)
-    log_action(actor=request.user, action="read", obj=wave, summary="results via API")
+    log_action(actor=request.user, action="read", obj=wave,
+               summary=note(gettext_noop("results via API")))
     return {
         "wave": _wave_out(wave), "available": r.available, "unit": r.unit,
         "municipality": municipality,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.choices import Priority, SystemLevel
 from qdialog.core.models import MunicipalityScoped
 from qdialog.incidents.models import AgeBand
 from qdialog.tenancy.models import Municipality, ProfessionalSystem
@@ -29,7 +30,7 @@ class ReviewKind(models.TextChoices):
     COLLEGIAL = "collegial", _("Collegial case reflection")
 
 
-class Trigger(models.TextChoices):
+class ReviewTrigger(models.TextChoices):
     DEATH = "death", _("Death of a child")
     SERIOUS_HARM = "serious_harm", _("Serious harm")
     NEAR_MISS = "near_miss", _("Near miss")
@@ -50,7 +51,7 @@ class Sex(models.TextChoices):
     NOT_STATED = "not_stated", _("not stated")
 
 
-class Known(models.TextChoices):
+class PriorContact(models.TextChoices):
     YES = "yes", _("known to services before")
     NO = "no", _("not known to services before")
     UNKNOWN = "unknown", _("not known")
@@ -84,7 +85,7 @@ class CaseReview(MunicipalityScoped, models.Model):
                              help_text=_("A neutral working title, e.g. „Fallanalyse 2026-1“ – "
                                          "never a name."))
     kind = models.CharField(_("method"), max_length=20, choices=ReviewKind.choices)
-    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices)
+    trigger = models.CharField(_("trigger"), max_length=16, choices=ReviewTrigger.choices)
     case_status = models.CharField(_("status of the case"), max_length=10,
                                    choices=CaseStatus.choices, default=CaseStatus.CLOSED)
     legal_basis = models.CharField(_("legal basis"), max_length=12, choices=LegalBasis.choices,
@@ -94,7 +95,7 @@ class CaseReview(MunicipalityScoped, models.Model):
     child_sex = models.CharField(_("sex of the child"), max_length=10, choices=Sex.choices,
                                  default=Sex.NOT_STATED)
     known_to_services = models.CharField(_("known to services"), max_length=8,
-                                         choices=Known.choices, default=Known.UNKNOWN)
+                                         choices=PriorContact.choices, default=PriorContact.UNKNOWN)
     context = models.TextField(_("context"), blank=True,
                                help_text=_("Coarse context only: the help system involved, the "
                                            "period, what made the case a reason to learn."))
@@ -273,12 +274,6 @@ class ContributingFactor(models.Model):
         return self.episode.review.audit_scope
 
 
-class HypothesisLevel(models.TextChoices):
-    PROFESSIONAL = "professional", _("Professional (Fachkraft)")
-    TEAM = "team", _("Team")
-    ORGANISATION = "organisation", _("Organisation")
-    HELP_SYSTEM = "help_system", _("Help system (Hilfesystem)")
-
 
 class HypothesisStatus(models.TextChoices):
     OPEN = "open", _("open")
@@ -290,7 +285,7 @@ class Hypothesis(_Part):
     """An error hypothesis (Fehlerhypothese) with what participants said about it."""
 
     review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="hypotheses")
-    level = models.CharField(_("level"), max_length=14, choices=HypothesisLevel.choices)
+    level = models.CharField(_("level"), max_length=14, choices=SystemLevel.choices)
     statement = models.TextField(_("hypothesis"))
     statements = models.TextField(_("participants' statements"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=HypothesisStatus.choices,
@@ -332,11 +327,6 @@ class Pattern(_Part):
         return self.get_kind_display()
 
 
-class Priority(models.TextChoices):
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
-
 
 class Recommendation(_Part):
     review = models.ForeignKey(CaseReview, on_delete=models.CASCADE,
@@ -368,3 +358,6 @@ class Confirmation(_Part):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "text"],
                                                name="one_confirmation_per_text")]
+
+    def __str__(self):
+        return str(self.review)  # never the confirmed wording

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers
+from qdialog.core.notes import field_labels, note
 
 from .models import CaseReview, Confirmation, ReviewMember, Stage, Team
 
@@ -23,7 +25,8 @@ def review_create(*, actor, municipality, fields: dict, role: str = "",
     ReviewMember.objects.create(review=review, team=Team.LEAD, user=actor,
                                 role=role or _("Lead reviewer"),
                                 organisation_type=organisation_type)
-    log_action(actor=actor, action="create", obj=review, summary=review.get_kind_display())
+    log_action(actor=actor, action="create", obj=review,
+               summary=note(gettext_noop("%(kind)s"), kind=review.get_kind_display()))
     return review
 
 
@@ -35,7 +38,9 @@ def review_update(*, actor, review: CaseReview, fields: dict) -> list[str]:
     if changed:
         review.full_clean()
         review.save()
-        log_action(actor=actor, action="update", obj=review, summary=", ".join(changed))
+        log_action(actor=actor, action="update", obj=review,
+                   summary=note(gettext_noop("changed: %(fields)s"),
+                                fields=field_labels(review, changed)))
     return changed
 
 
@@ -54,7 +59,9 @@ def part_save(*, actor, review: CaseReview, instance, fields: dict):
     instance.save()
     if changed:
         log_action(actor=actor, action="create" if created else "update", obj=instance,
-                   summary=f"{instance._meta.verbose_name}: " + ", ".join(changed))
+                   summary=note(gettext_noop("%(part)s: %(fields)s"),
+                                part=instance._meta.verbose_name,
+                                fields=field_labels(instance, changed)))
     return instance
 
 
@@ -67,7 +74,7 @@ def part_delete(*, actor, review: CaseReview, instance) -> None:
             review.members.filter(team=Team.LEAD).count() == 1:
         raise ValidationError(_("A review keeps at least one lead reviewer."))
     log_action(actor=actor, action="delete", obj=instance,
-               summary=str(instance._meta.verbose_name))
+               summary=note(gettext_noop("%(part)s"), part=instance._meta.verbose_name))
     instance.delete()
 
 
@@ -106,18 +113,19 @@ def findings(review: CaseReview) -> list[dict]:
 
 
 @transaction.atomic
-def confirm(*, actor, review: CaseReview, texts_confirmed: list[str]) -> int:
+def identifiers_confirm(*, actor, review: CaseReview, texts_confirmed: list[str]) -> int:
     open_texts = {f["text"] for f in findings(review) if not f["confirmed"]}
     new = [t for t in texts_confirmed if t in open_texts]
     Confirmation.objects.bulk_create(Confirmation(review=review, text=t, by=actor) for t in new)
     if new:
-        log_action(actor=actor, action="update", obj=review,
-                   summary=f"{len(new)} possible identifiers confirmed as harmless")
+        log_action(actor=actor, action="update", obj=review, summary=note(
+            gettext_noop("%(count)s possible identifiers confirmed as harmless"),
+            count=len(new)))
     return len(new)
 
 
 @transaction.atomic
-def advance(*, actor, review: CaseReview) -> Stage:
+def review_advance(*, actor, review: CaseReview) -> Stage:
     """Move the review to its next stage, with the checks each step needs."""
     target = review.next_stage
     if target is None:
@@ -136,5 +144,5 @@ def advance(*, actor, review: CaseReview) -> Stage:
     review.stage = target
     review.save(update_fields=["stage", "published_on"])
     log_action(actor=actor, action="publish" if target == Stage.PUBLISHED else "update",
-               obj=review, summary=f"stage: {target.label}")
+               obj=review, summary=note(gettext_noop("stage: %(stage)s"), stage=target.label))
     return target

@@ -11,11 +11,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 
 from . import selectors, services
@@ -74,7 +76,8 @@ def review_detail(request, pk):
     if not rules.test_rule("casereviews.view", request.user, review):
         return _page(request, "casereviews/summary.html", {
             "review": review, "municipality": review.municipality})
-    log_action(actor=request.user, action="read", obj=review, summary="review opened")
+    log_action(actor=request.user, action="read", obj=review,
+               summary=note(gettext_noop("review opened")))
     episodes = review.episodes.prefetch_related("factors")
     return _page(request, "casereviews/detail.html", {
         "review": review, "municipality": review.municipality,
@@ -177,7 +180,7 @@ def factor_delete(request, pk, factor_pk):
 def advance(request, pk):
     review = _review(request, pk, "casereviews.lead")
     try:
-        stage = services.advance(actor=request.user, review=review)
+        stage = services.review_advance(actor=request.user, review=review)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(reverse("casereviews:publish", args=[pk])
@@ -199,8 +202,8 @@ def publish(request, pk):
     status = 200
     if request.method == "POST":
         if "confirm" in request.POST:
-            count = services.confirm(actor=request.user, review=review,
-                                     texts_confirmed=request.POST.getlist("text"))
+            count = services.identifiers_confirm(actor=request.user, review=review,
+                                                 texts_confirmed=request.POST.getlist("text"))
             messages.success(request, _("%(n)s findings confirmed.") % {"n": count})
             return redirect("casereviews:publish", pk=pk)
         if form.is_valid() and review.stage != Stage.PUBLISHED:
@@ -228,7 +231,8 @@ def summary_export(request, pk, fmt):
              "officedocument.wordprocessingml.document"}
     response = HttpResponse(content, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="fallanalyse-{review.pk}.{fmt}"'
-    log_action(actor=request.user, action="export", obj=review, summary=f"summary as {fmt}")
+    log_action(actor=request.user, action="export", obj=review,
+               summary=note(gettext_noop("summary as %(format)s"), format=fmt.upper()))
     return response
 
 

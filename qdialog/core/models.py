@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .notes import render_note
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
@@ -16,6 +18,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     LOGOUT = "logout", _("logged out")
     LOCKOUT = "lockout", _("locked out")
+    PUBLISH = "publish", _("published")
+    IMPORT = "import", _("imported")
 
 
 class AuditEntry(models.Model):
@@ -29,6 +33,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
+    #: the summary's untranslated template (core.audit.note) and its values: shown in the
+    #: reader's language; `summary` keeps the English text for search and older entries
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     # Tenant scope, so coordinators and institute staff can read their part of the log.
     programme = models.ForeignKey("tenancy.Programme", on_delete=models.SET_NULL, null=True,
@@ -68,6 +76,13 @@ class AuditEntry(models.Model):
                     old, new = choices.get(old, old), choices.get(new, new)
             rows.append((label, old, new))
         return rows
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the active language."""
+        if not self.message:
+            return self.summary
+        return render_note(self.message, self.params)
 
     @property
     def object_kind(self):

@@ -7,7 +7,11 @@ import hashlib
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from qdialog.core.audit import log_action
+from qdialog.core.models import AuditAction
+from qdialog.core.notes import note
 from qdialog.surveys.frame import dimension_scores, load_frame
 from qdialog.surveys.models import Response, Wave, WaveStatus
 
@@ -46,6 +50,8 @@ def release_make(*, wave: Wave) -> Release | None:
         release, _ = Release.objects.update_or_create(
             wave=wave, defaults={"answer_sets": frame.n, "plan": plan.to_json(),
                                  "fingerprint": seen, "made_on": timezone.localdate()})
+        log_action(actor=None, action=AuditAction.CREATE, obj=wave, summary=note(
+            gettext_noop("disclosure plan made (%(count)s answer sets)"), count=frame.n))
     return release
 
 
@@ -63,7 +69,9 @@ def plan_for(wave: Wave, *, publish: bool = True) -> Plan | None:
             return None
     if publish and wave.results_published_on is None:
         today = timezone.localdate()
-        Wave.objects.filter(pk=wave.pk, results_published_on__isnull=True).update(
-            results_published_on=today)
+        if Wave.objects.filter(pk=wave.pk, results_published_on__isnull=True).update(
+                results_published_on=today):
+            log_action(actor=None, action=AuditAction.PUBLISH, obj=wave,
+                       summary=note(gettext_noop("results first read: published")))
         wave.results_published_on = today
     return Plan.from_json(release.plan)

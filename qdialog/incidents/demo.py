@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import IncidentReport, ReportStatus
+from .models import IncidentReport, IncidentStatus
 from .services import _new_code, code_hash, system_create
 
 # (professional group, phase, age band, what happened, outcome, what helped, harm, frequency,
@@ -80,23 +80,23 @@ def load(programme, coordinator) -> None:
             case = CASES[(index + m_index) % len(CASES)]
             group, phase, age, happened, outcome, helped, harm, freq, cat, comment, title = case
             # 4 published, 3 checked, 3 new
-            status = (ReportStatus.PUBLISHED if index < 4 else ReportStatus.CHECKED
-                      if index < 7 else ReportStatus.RECEIVED)
+            status = (IncidentStatus.PUBLISHED if index < 4 else IncidentStatus.CHECKED
+                      if index < 7 else IncidentStatus.RECEIVED)
             received = today - dt.timedelta(days=12 * (10 - index))
             reports.append(IncidentReport(
                 system=system, received_on=received, professional_group=group, phase=phase,
                 child_age_band=age, what_happened=happened, outcome=outcome,
                 what_helped=helped, harm=harm, frequency=freq, consent_to_publish=index != 5,
                 code_hash=code_hash(_new_code()), status=status,
-                original={} if status != ReportStatus.RECEIVED else {
+                original={} if status != IncidentStatus.RECEIVED else {
                     "what_happened": happened, "outcome": outcome, "what_helped": helped},
-                category=cat if status != ReportStatus.RECEIVED else "",
-                expert_comment=comment if status != ReportStatus.RECEIVED else "",
+                category=cat if status != IncidentStatus.RECEIVED else "",
+                expert_comment=comment if status != IncidentStatus.RECEIVED else "",
                 answered_on=received + dt.timedelta(days=5)
-                if status != ReportStatus.RECEIVED else None,
-                publication_title=title if status == ReportStatus.PUBLISHED else "",
-                publication_text=happened if status == ReportStatus.PUBLISHED else "",
+                if status != IncidentStatus.RECEIVED else None,
+                publication_title=title if status == IncidentStatus.PUBLISHED else "",
+                publication_text=happened if status == IncidentStatus.PUBLISHED else "",
                 published_on=received + dt.timedelta(days=9)
-                if status == ReportStatus.PUBLISHED else None,
+                if status == IncidentStatus.PUBLISHED else None,
                 featured=index == 3))
         IncidentReport.objects.bulk_create(reports)

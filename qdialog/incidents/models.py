@@ -109,7 +109,7 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ReportStatus(models.TextChoices):
+class IncidentStatus(models.TextChoices):
     RECEIVED = "received", _("received, not yet checked")
     CHECKED = "checked", _("checked for anonymity")
     PUBLISHED = "published", _("published")
@@ -149,8 +149,8 @@ class IncidentReport(models.Model):
     original = models.JSONField(default=dict, blank=True, editable=False)
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
 
-    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
-                              default=ReportStatus.RECEIVED)
+    status = models.CharField(_("status"), max_length=10, choices=IncidentStatus.choices,
+                              default=IncidentStatus.RECEIVED)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices,
                                 blank=True)
     expert_comment = models.TextField(
@@ -185,7 +185,7 @@ class IncidentReport(models.Model):
 
     @property
     def is_checked(self) -> bool:
-        return self.status != ReportStatus.RECEIVED
+        return self.status != IncidentStatus.RECEIVED
 
     def texts(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in TEXT_FIELDS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from .models import Category, IncidentReport, ReportingSystem, ReportPhase, ReportStatus
+from .models import Category, IncidentReport, IncidentStatus, ReportingSystem, ReportPhase
 
 
 def visible_systems(scope):
@@ -15,13 +15,13 @@ def visible_systems(scope):
 
 
 def published(system):
-    return system.reports.filter(status=ReportStatus.PUBLISHED).order_by(
+    return system.reports.filter(status=IncidentStatus.PUBLISHED).order_by(
         "-featured", "-published_on", "-id")
 
 
 def statistics(system) -> dict:
     """Counts of the checked reports (the ones already categorised) by category and by phase."""
-    checked = system.reports.exclude(status=ReportStatus.RECEIVED)
+    checked = system.reports.exclude(status=IncidentStatus.RECEIVED)
     by_category = dict(checked.values_list("category").annotate(n=Count("id")))
     by_phase = dict(checked.values_list("phase").annotate(n=Count("id")))
     total = sum(by_phase.values())
@@ -37,8 +37,8 @@ def queue(system) -> list[tuple[str, str, list]]:
     """(status, label, reports) for every status, new reports first."""
     reports = list(system.reports.all())
     return [(value, label, [r for r in reports if r.status == value])
-            for value, label in ReportStatus.choices]
+            for value, label in IncidentStatus.choices]
 
 
 def open_count(system) -> int:
-    return IncidentReport.objects.filter(system=system, status=ReportStatus.RECEIVED).count()
+    return IncidentReport.objects.filter(system=system, status=IncidentStatus.RECEIVED).count()

@@ -12,10 +12,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from qdialog.core.audit import instance_create, log_action
+from qdialog.core.audit import instance_create, log_action, unaudited
+from qdialog.core.notes import field_labels, note
 
-from .models import TEXT_FIELDS, IncidentReport, ReportingSystem, ReportStatus
+from .models import TEXT_FIELDS, IncidentReport, IncidentStatus, ReportingSystem
 
 CODE_SALT = "qdialog.incident-followup"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -53,7 +55,9 @@ def find_by_code(system: ReportingSystem, code: str) -> IncidentReport | None:
     return IncidentReport.objects.filter(system=system, code_hash=code_hash(code)).first()
 
 
-def submit(*, system: ReportingSystem, fields: dict, code: str) -> tuple[IncidentReport, bool]:
+@unaudited("an anonymous report: an audit entry would tie it to a moment and an order")
+def report_submit(*, system: ReportingSystem, fields: dict,
+                  code: str) -> tuple[IncidentReport, bool]:
     """Store a report exactly once per follow-up code: (report, created)."""
     existing = find_by_code(system, code)
     if existing is not None:
@@ -73,6 +77,7 @@ def submit(*, system: ReportingSystem, fields: dict, code: str) -> tuple[Inciden
     return report, True
 
 
+@unaudited("only the order of anonymous reports changes: nothing a person did")
 def reports_mix(*, system: ReportingSystem) -> int:
     """Rewrite the system's unchecked reports in a random order, in one transaction.
 
@@ -83,7 +88,7 @@ def reports_mix(*, system: ReportingSystem) -> int:
     the old row versions (done right after; on SQLite the random keys already decide the
     storage order, and deleted content is overwritten)."""
     with transaction.atomic():
-        ids = list(IncidentReport.objects.filter(system=system, status=ReportStatus.RECEIVED)
+        ids = list(IncidentReport.objects.filter(system=system, status=IncidentStatus.RECEIVED)
                    .values_list("pk", flat=True))
         secrets.SystemRandom().shuffle(ids)
         for pk in ids:
@@ -116,7 +121,9 @@ def system_update(*, actor, system: ReportingSystem, fields: dict, reviewers=Non
             system.reviewers.set(reviewers)
             changed.append("reviewers")
     if changed:
-        log_action(actor=actor, action="update", obj=system, summary=", ".join(changed))
+        log_action(actor=actor, action="update", obj=system,
+                   summary=note(gettext_noop("changed: %(fields)s"),
+                                fields=field_labels(system, changed)))
 
 
 @transaction.atomic
@@ -133,36 +140,38 @@ def triage_save(*, actor, report: IncidentReport, fields: dict) -> list[str]:
         report.full_clean(exclude=["code_hash"])
         report.save()
         log_action(actor=actor, action="update", obj=report,
-                   summary="edited: " + ", ".join(changed))  # names only, never the texts
+                   summary=note(gettext_noop("edited: %(fields)s"),  # names only, never the texts
+                                fields=field_labels(report, changed)))
     return changed
 
 
 @transaction.atomic
 def finish_check(*, actor, report: IncidentReport) -> None:
     """The anonymity check is done: the reporter's original wording is deleted."""
-    if report.status != ReportStatus.RECEIVED:
+    if report.status != IncidentStatus.RECEIVED:
         raise ValidationError(_("This report has already been checked."))
     if not report.category:
         raise ValidationError(_("Choose a category before you finish the check."))
     ReportingSystem.objects.select_for_update().filter(pk=report.system_id).first()
     last = (IncidentReport.objects.filter(system_id=report.system_id)
             .aggregate(n=Max("number"))["n"] or 0)
-    report.status, report.original, report.number = ReportStatus.CHECKED, {}, last + 1
+    report.status, report.original, report.number = IncidentStatus.CHECKED, {}, last + 1
     report.save(update_fields=["status", "original", "number"])
     log_action(actor=actor, action="update", obj=report,
-               summary="anonymity checked; original wording deleted")
+               summary=note(gettext_noop("anonymity checked; original wording deleted")))
 
 
 @transaction.atomic
-def close(*, actor, report: IncidentReport) -> None:
-    report.status, report.original, report.featured = ReportStatus.CLOSED, {}, False
+def report_close(*, actor, report: IncidentReport) -> None:
+    report.status, report.original, report.featured = IncidentStatus.CLOSED, {}, False
     report.save(update_fields=["status", "original", "featured"])
-    log_action(actor=actor, action="update", obj=report, summary="closed without publication")
+    log_action(actor=actor, action="update", obj=report,
+               summary=note(gettext_noop("closed without publication")))
 
 
 @transaction.atomic
-def publish(*, actor, report: IncidentReport, title: str, text: str, featured: bool) -> None:
-    if report.status not in (ReportStatus.CHECKED, ReportStatus.PUBLISHED):
+def report_publish(*, actor, report: IncidentReport, title: str, text: str, featured: bool) -> None:
+    if report.status not in (IncidentStatus.CHECKED, IncidentStatus.PUBLISHED):
         raise ValidationError(_("Check the report for anonymity before you publish it."))
     if not report.consent_to_publish:
         raise ValidationError(_("The reporter did not agree to publication."))
@@ -173,8 +182,9 @@ def publish(*, actor, report: IncidentReport, title: str, text: str, featured: b
             pk=report.pk).update(featured=False)
     report.publication_title, report.publication_text = title.strip(), text.strip()
     report.featured = featured
-    report.status = ReportStatus.PUBLISHED
+    report.status = IncidentStatus.PUBLISHED
     report.published_on = report.published_on or timezone.localdate()
     report.save()
     log_action(actor=actor, action="publish", obj=report,
-               summary="published" + (" as case of the month" if featured else ""))
+               summary=note(gettext_noop("published as case of the month") if featured
+                            else gettext_noop("published")))

@@ -10,17 +10,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers, find_in_fields
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 from qdialog.tenancy.models import Programme
 
 from . import selectors, services
 from .forms import PublishForm, SystemForm, TriageForm
-from .models import IncidentReport, ReportingSystem, ReportStatus
+from .models import IncidentReport, IncidentStatus, ReportingSystem
 
 INVALID = 400
 
@@ -171,9 +173,10 @@ def report_detail(request, pk):
     report = _report(request, pk)
     system = report.system
     if rules.test_rule("incidents.review", request.user, system):
-        log_action(actor=request.user, action="read", obj=report, summary="report opened")
+        log_action(actor=request.user, action="read", obj=report,
+                   summary=note(gettext_noop("report opened")))
         return _review_page(request, report)
-    if report.status == ReportStatus.PUBLISHED and rules.test_rule(
+    if report.status == IncidentStatus.PUBLISHED and rules.test_rule(
             "incidents.view_published", request.user, system):
         return render(request, "incidents/published.html", {
             **_owner_context(system), "report": report, "back_url": _overview_url(system)})
@@ -208,7 +211,7 @@ def report_check(request, pk):
     action = request.POST.get("action")
     try:
         if action == "close":
-            services.close(actor=request.user, report=report)
+            services.report_close(actor=request.user, report=report)
             messages.success(request, _("The report was closed without publication."))
         else:
             services.finish_check(actor=request.user, report=report)
@@ -227,9 +230,10 @@ def report_publish(request, pk):
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
-            services.publish(actor=request.user, report=report, title=form.cleaned_data["title"],
-                             text=form.cleaned_data["text"],
-                             featured=form.cleaned_data["featured"])
+            services.report_publish(actor=request.user, report=report,
+                                    title=form.cleaned_data["title"],
+                                    text=form.cleaned_data["text"],
+                                    featured=form.cleaned_data["featured"])
         except ValidationError as error:
             form.add_error(None, error)
             messages.error(request, " ".join(error.messages))

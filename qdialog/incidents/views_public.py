@@ -16,7 +16,7 @@ from qdialog.core.identifiers import find_in_fields
 
 from . import services
 from .forms import FollowupForm, ReportForm
-from .models import TEXT_FIELDS, ReportingSystem, ReportStatus
+from .models import TEXT_FIELDS, IncidentStatus, ReportingSystem
 
 INVALID, TOO_MANY, GONE = 400, 429, 410
 
@@ -69,8 +69,8 @@ def report_form(request, key):
             texts = {name: form.cleaned_data[name] for name in TEXT_FIELDS}
             findings = find_in_fields(texts) if existing is None else {}
             if not findings or form.cleaned_data["confirm_anonymous"]:
-                report, created = services.submit(system=system, fields=form.report_fields(),
-                                                  code=code)
+                report, created = services.report_submit(system=system, fields=form.report_fields(),
+                                                         code=code)
                 return _page(request, "incidents/public_thanks.html", {
                     **context, "code": code, "created": created})
     labels = {name: form.fields[name].label for name in TEXT_FIELDS}
@@ -98,7 +98,7 @@ def followup(request, key):
             if report is not None:
                 return _page(request, "incidents/public_answer.html", {
                     "system": system, "report": report,
-                    "answered": report.status != ReportStatus.RECEIVED
+                    "answered": report.status != IncidentStatus.RECEIVED
                     and bool(report.expert_comment)})
             form.add_error("code", _("No report was found with this code. Please check it."))
         return _page(request, "incidents/public_followup.html", context, status=INVALID)

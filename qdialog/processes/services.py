@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
+from qdialog.core.notes import note
 
 from .models import (
     DEFAULT_PHASES,
@@ -71,13 +73,15 @@ def group_member_add(*, actor, group: Group, organisation, person=None, role="")
         raise ValidationError(_("This organisation (and person) is already in the group."))
     member = GroupMember.objects.create(group=group, organisation=organisation, person=person,
                                         role=role)
-    log_action(actor=actor, action="create", obj=member, summary=f"member of {group}")
+    log_action(actor=actor, action="create", obj=member,
+               summary=note(gettext_noop("member of %(group)s"), group=group))
     return member
 
 
 @transaction.atomic
 def group_member_remove(*, actor, member: GroupMember) -> None:
-    instance_delete(actor=actor, instance=member, summary=f"left {member.group}")
+    instance_delete(actor=actor, instance=member,
+                    summary=note(gettext_noop("left %(group)s"), group=member.group))
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -96,7 +100,7 @@ def agenda_add(*, actor, event: Event, fields: dict) -> AgendaItem:
 
 
 @transaction.atomic
-def invite(*, actor, event: Event, organisations, contacts=()) -> int:
+def event_invite(*, actor, event: Event, organisations, contacts=()) -> int:
     """Invite organisations and business contacts of the municipality (or of the cluster's
     municipalities); a contact's organisation is invited with them. Already invited ones are
     left as they are."""
@@ -114,8 +118,9 @@ def invite(*, actor, event: Event, organisations, contacts=()) -> int:
     for contact in contacts:
         by_organisation[contact.organisation_id].contacts.add(contact)
     if new or contacts:
-        log_action(actor=actor, action="invite", obj=event,
-                   summary=f"{len(new)} organisations and {len(contacts)} people invited")
+        log_action(actor=actor, action="invite", obj=event, summary=note(
+            gettext_noop("%(organisations)s organisations and %(people)s people invited"),
+            organisations=len(new), people=len(contacts)))
     return len(new)
 
 
@@ -133,8 +138,8 @@ def attendance_record(*, actor, event: Event, rows: dict[int, tuple[bool, bool, 
                 invitation.save(update_fields=["registered", "attended", "participants"])
                 changed += 1
     if changed:
-        log_action(actor=actor, action="update", obj=event,
-                   summary=f"attendance of {changed} organisations")
+        log_action(actor=actor, action="update", obj=event, summary=note(
+            gettext_noop("attendance of %(count)s organisations"), count=changed))
 
 
 @transaction.atomic
@@ -183,5 +188,5 @@ def decision_link_standard(*, actor, decision: Decision, standard) -> None:
     decision.standard = standard
     decision.save(update_fields=["standard"])
     log_action(actor=actor, action="update", obj=decision.event,
-               summary=f"decision {decision.pk} linked to standard "
-                       f"{standard.pk if standard else '-'}")
+               summary=note(gettext_noop("decision linked to standard %(standard)s"),
+                            standard=standard.title if standard else "–"))

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 
 from . import services
@@ -253,7 +255,8 @@ def profile(request, pk, fmt="html"):
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="profil-{slugify(str(process.owner))}.pdf"')
-        log_action(actor=request.user, action="export", obj=process, summary="profile as PDF")
+        log_action(actor=request.user, action="export", obj=process,
+                   summary=note(gettext_noop("profile as PDF")))
         return response
     return render(request, "processes/profile.html", {
         "p": data, **where(process)})

@@ -112,9 +112,9 @@ def invite(request, pk):
     form = InviteOrganisationsForm(request.POST, process=event.process)
     if not form.is_valid():
         return _detail(request, event, status=INVALID, invite_form=form)
-    count = services.invite(actor=request.user, event=event,
-                            organisations=form.cleaned_data["organisations"],
-                            contacts=form.cleaned_data.get("contacts", ()))
+    count = services.event_invite(actor=request.user, event=event,
+                                  organisations=form.cleaned_data["organisations"],
+                                  contacts=form.cleaned_data.get("contacts", ()))
     messages.success(request, _("%(n)s organisations were invited.") % {"n": count})
     return redirect(reverse("processes:event", args=[pk]) + "#invitations")
 

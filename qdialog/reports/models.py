@@ -29,6 +29,8 @@ class ReleasedText(models.Model):
     def audit_scope(self):
         return {"programme_id": self.wave.programme_id, "municipality_id": self.municipality_id}
 
+    def __str__(self):
+        return f"{self.variable} – {self.wave}"  # never the text itself
 
 class ReportKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality report")

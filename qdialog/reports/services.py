@@ -10,9 +10,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from qdialog.analysis.access import wave_municipalities
 from qdialog.core.audit import log_action
+from qdialog.core.models import AuditAction
+from qdialog.core.notes import note
 
 from . import tasks
 from .models import ReleasedText, Report, ReportKind, ReportPart, ReportStatus
@@ -26,7 +29,8 @@ def report_request(*, actor, wave, kind, file_format, municipality=None, cluster
     report = Report.objects.create(wave=wave, kind=kind, file_format=file_format,
                                    municipality=municipality, cluster=cluster,
                                    requested_by=actor)
-    log_action(actor=actor, action="export", obj=report, summary=str(report))
+    log_action(actor=actor, action="export", obj=report,
+               summary=note(gettext_noop("requested")))
     if kind == ReportKind.ALL_MUNICIPALITIES:
         ReportPart.objects.bulk_create(ReportPart(report=report, municipality=m)
                                        for m in wave_municipalities(wave))
@@ -55,7 +59,8 @@ def report_retry(*, actor, report) -> Report:
                                                finished_at=None, heartbeat_at=None)
     report.parts.exclude(status=ReportStatus.DONE).update(status=ReportStatus.QUEUED, error="")
     report.refresh_from_db()
-    log_action(actor=actor, action="export", obj=report, summary=f"{report} (again)")
+    log_action(actor=actor, action="export", obj=report,
+               summary=note(gettext_noop("requested again")))
     _enqueue(report)
     return report
 
@@ -83,6 +88,9 @@ def reports_recover(*, wave=None, now=None) -> int:
         status=ReportStatus.FAILED, error=INTERRUPTED)
     count = Report.objects.filter(pk__in=dead, status=ReportStatus.RUNNING).update(
         status=ReportStatus.FAILED, error=INTERRUPTED, finished_at=now)
+    for report in Report.objects.filter(pk__in=dead).select_related("wave"):
+        log_action(actor=None, action=AuditAction.UPDATE, obj=report, summary=note(
+            gettext_noop("interrupted (the worker stopped); marked failed")))
     log.warning("reports %s were interrupted (no heartbeat since %s) and marked failed",
                 dead, cutoff.isoformat())
     return count
@@ -102,5 +110,7 @@ def text_decide(*, actor, wave, municipality, variable, text, release: bool) -> 
         wave=wave, municipality=municipality, fingerprint=fingerprint(text),
         defaults={"variable": variable, "text": text.strip(), "released": release})
     log_action(actor=actor, action="update", obj=item,
-               summary=("released" if release else "withheld") + f" free text ({variable})")
+               summary=note(gettext_noop("free text released (%(question)s)") if release
+                            else gettext_noop("free text withheld (%(question)s)"),
+                            question=variable))
     return item

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.analysis.access import readable_wave, reads_whole_wave, visible_municipalities
 from qdialog.core.access import attachment, require_rule
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 from qdialog.surveys.models import WaveStatus
 
@@ -97,7 +99,8 @@ def report_download(request, report_pk):
     report = _report(request, report_pk)
     if not report.file:
         raise Http404
-    log_action(actor=request.user, action="export", obj=report, summary="downloaded")
+    log_action(actor=request.user, action="export", obj=report,
+               summary=note(gettext_noop("downloaded")))
     return attachment(report.file)
 
 

@@ -31,6 +31,8 @@ class RetentionPolicy(models.Model):
     def audit_scope(self):
         return {"programme_id": self.programme_id}
 
+    def __str__(self):
+        return str(self.programme)
 
 class ExportKind(models.TextChoices):
     DATA = "data", _("data")

@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 
 from .models import ExportKind, RetentionPolicy, ShredderExport
 
@@ -42,7 +44,7 @@ def _text_keys(wave) -> set[str]:
     return {v.name for v in schema.compiled(wave.instrument).variables if v.measure == "text"}
 
 
-def due(policy: RetentionPolicy, today=None) -> dict:
+def policy_due(policy: RetentionPolicy, today=None) -> dict:
     """{category: queryset or list} of what the policy says must go now."""
     from qdialog.casereviews.models import CaseReview
     from qdialog.core.models import AuditEntry
@@ -152,10 +154,10 @@ def _export(found: dict) -> bytes:
 
 
 @transaction.atomic
-def shred(policy: RetentionPolicy, *, actor=None, today=None) -> list[ShredderExport]:
+def policy_apply(policy: RetentionPolicy, *, actor=None, today=None) -> list[ShredderExport]:
     """Export what is due (one archive per municipality, one for the rest), then delete or
     anonymise it. Returns the exports; empty when nothing is due."""
-    found = due(policy, today)
+    found = policy_due(policy, today)
     numbers = {k: v for k, v in counts(found).items() if v}
     if not numbers:
         return []
@@ -194,7 +196,8 @@ def shred(policy: RetentionPolicy, *, actor=None, today=None) -> list[ShredderEx
     for municipality_id, summary in logged.items():  # each municipality's log shows its part
         log_action(actor=actor, action="delete", obj=policy.programme,
                    municipality_id=municipality_id,
-                   summary="retention: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+                   summary=note(gettext_noop("retention: %(deleted)s"),
+                                deleted=", ".join(f"{k} {v}" for k, v in summary.items())))
     return exports
 
 
@@ -213,5 +216,6 @@ def expire_exports(today=None) -> int:
     for programme, pks in by_programme.items():
         ShredderExport.objects.filter(pk__in=pks).delete()
         log_action(actor=None, action="delete", obj=programme,
-                   summary=f"retention: {len(pks)} expired export(s) deleted")
+                   summary=note(gettext_noop("retention: %(count)s expired exports deleted"),
+                                count=len(pks)))
     return sum(len(pks) for pks in by_programme.values())

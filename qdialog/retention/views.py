@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import attachment
 from qdialog.core.audit import instance_update, log_action
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 
 from . import services
@@ -44,7 +46,7 @@ def settings_page(request, slug):
         messages.success(request, _("The retention periods were saved."))
         return redirect("retention:settings", slug=slug)
     # the stored periods: a refused form has already written its values onto `policy`
-    due = services.counts(services.due(RetentionPolicy.objects.get(pk=policy.pk)))
+    due = services.counts(services.policy_due(RetentionPolicy.objects.get(pk=policy.pk)))
     exports = ShredderExport.objects.filter(programme=policy.programme).select_related(
         "municipality", "programme")[:100]
     return render(request, "retention/settings.html", {
@@ -64,7 +66,7 @@ def _labelled(numbers: dict) -> list[tuple[str, int]]:
 @require_POST
 def apply_now(request, slug):
     policy = _policy(request, slug)
-    exports = services.shred(policy, actor=request.user)
+    exports = services.policy_apply(policy, actor=request.user)
     if not exports:
         messages.info(request, _("Nothing is due."))
     else:
@@ -80,7 +82,8 @@ def export_download(request, slug, pk):
                           .exclude(kind=ExportKind.CASE_REVIEWS), pk=pk)
 
     log_action(actor=request.user, action="export", obj=policy.programme,
-               municipality_id=export.municipality_id, summary=f"retention export {export.pk}")
+               municipality_id=export.municipality_id,
+                   summary=note(gettext_noop("retention export %(number)s"), number=export.pk))
     return attachment(export.file)
 
 
@@ -96,7 +99,7 @@ def municipality_page(request, pk):
     policy = RetentionPolicy.objects.filter(programme=municipality.programme_id).first()
     due = {}
     if policy is not None:
-        part = services.split_by_municipality(services.due(policy)).get(municipality.pk, {})
+        part = services.split_by_municipality(services.policy_due(policy)).get(municipality.pk, {})
         due = {k: n for k, n in services.counts(part).items() if n}
     periods = [(RetentionPolicy._meta.get_field(n).verbose_name,
                 getattr(policy, n) if policy else None) for n in services.CATEGORIES]
@@ -119,5 +122,5 @@ def municipality_export(request, pk, export_pk):
         exports = exports.exclude(kind=ExportKind.CASE_REVIEWS)
     export = get_in_scope(exports, pk=export_pk)
     log_action(actor=request.user, action="export", obj=municipality,
-               summary=f"retention export {export.pk}")
+               summary=note(gettext_noop("retention export %(number)s"), number=export.pk))
     return attachment(export.file)

@@ -64,9 +64,9 @@ def load(municipality, coordinator, participant) -> None:
                 proposal="Die mitteilende Stelle erhält binnen drei Arbeitstagen eine "
                          "Rückmeldung, soweit der Datenschutz es erlaubt.",
                 reason="Schulen brauchen die Rückmeldung vor dem Wochenende.")
-            services.rate(actor=participant, standard=standard, value=2,
+            services.consent_rate(actor=participant, standard=standard, value=2,
                           statement="Nur mit mehr Personal im ASD leistbar.")
-            services.rate(actor=coordinator, standard=standard, value=4)
+            services.consent_rate(actor=coordinator, standard=standard, value=4)
             services.indicator_add(actor=coordinator, standard=standard, fields={
                 "text": "Mitteilende Stellen fühlen sich informiert",
                 "item_codes": "a79_kooperation"})

@@ -10,18 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from .models import Concept, Kind, Standard, Status
+from .models import Concept, Standard, StandardKind, StandardStatus
 
-CHAPTERS = {Kind.STANDARD: _l("Standards"), Kind.PROCEDURE: _l("Procedures"),
-            Kind.AGREEMENT: _l("Cooperation agreements"), Kind.MISSION: _l("Mission statement")}
+CHAPTERS = {StandardKind.STANDARD: _l("Standards"), StandardKind.PROCEDURE: _l("Procedures"),
+            StandardKind.AGREEMENT: _l("Cooperation agreements"),
+            StandardKind.MISSION: _l("Mission statement")}
 
 
 def content(municipality) -> dict:
     concept = Concept.objects.filter(municipality=municipality).first()
-    adopted = list(Standard.objects.filter(municipality=municipality, status=Status.ADOPTED)
+    adopted = list(Standard.objects.filter(municipality=municipality, status=StandardStatus.ADOPTED)
                    .prefetch_related("indicators").order_by("kind", "area", "title"))
     chapters = [(CHAPTERS[value], [s for s in adopted if s.kind == value])
-                for value in Kind.values]
+                for value in StandardKind.values]
     return {"municipality": municipality,
             "title": concept.title if concept else _("Quality concept child protection"),
             "introduction": concept.introduction if concept else "",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
 
-from .models import CONSENT_SCALE, TEXT_FIELDS, Concept, Indicator, Standard, Status
+from .models import CONSENT_SCALE, TEXT_FIELDS, Concept, Indicator, Standard, StandardStatus
 
 
 class StandardForm(forms.ModelForm):
@@ -46,7 +46,7 @@ class RatingForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=StandardStatus.choices)
     adopted_by = forms.CharField(label=_("Adopted by"), max_length=200, required=False,
                                  help_text=_("e.g. Jugendhilfeausschuss"))
     adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput())
@@ -59,8 +59,8 @@ class StatusForm(forms.Form):
         from .models import STATUS_FLOW
 
         super().__init__(*args, **kwargs)
-        allowed = STATUS_FLOW.get(Status(standard.status), [])
-        self.fields["status"].choices = [(value, label) for value, label in Status.choices
+        allowed = STATUS_FLOW.get(StandardStatus(standard.status), [])
+        self.fields["status"].choices = [(value, label) for value, label in StandardStatus.choices
                                         if value in allowed]
         self.fields["event"].queryset = Event.objects.filter(
             process__municipality=standard.municipality).order_by("-starts_at")

@@ -12,11 +12,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.choices import SystemLevel
 from qdialog.core.models import MunicipalityScoped
 from qdialog.tenancy.models import Municipality
 
 
-class Kind(models.TextChoices):
+class StandardKind(models.TextChoices):
     STANDARD = "standard", _("Standard")
     PROCEDURE = "procedure", _("Procedure (e.g. the § 8a procedure)")
     AGREEMENT = "agreement", _("Cooperation agreement")
@@ -36,14 +37,8 @@ class Area(models.TextChoices):
     OTHER = "other", _("Other task field")
 
 
-class Level(models.TextChoices):
-    PROFESSIONAL = "professional", _("Professional (Fachkraft)")
-    TEAM = "team", _("Team")
-    ORGANISATION = "organisation", _("Organisation")
-    HELP_SYSTEM = "help_system", _("Help system (Hilfesystem)")
 
-
-class Status(models.TextChoices):
+class StandardStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     CONSULTATION = "consultation", _("in consultation")
     AGREED = "agreed", _("agreed")
@@ -51,11 +46,11 @@ class Status(models.TextChoices):
     REVIEW = "review", _("under review")
 
 
-STATUS_FLOW = {Status.DRAFT: [Status.CONSULTATION],
-               Status.CONSULTATION: [Status.DRAFT, Status.AGREED],
-               Status.AGREED: [Status.CONSULTATION, Status.ADOPTED],
-               Status.ADOPTED: [Status.REVIEW],
-               Status.REVIEW: [Status.CONSULTATION, Status.ADOPTED]}
+STATUS_FLOW = {StandardStatus.DRAFT: [StandardStatus.CONSULTATION],
+               StandardStatus.CONSULTATION: [StandardStatus.DRAFT, StandardStatus.AGREED],
+               StandardStatus.AGREED: [StandardStatus.CONSULTATION, StandardStatus.ADOPTED],
+               StandardStatus.ADOPTED: [StandardStatus.REVIEW],
+               StandardStatus.REVIEW: [StandardStatus.CONSULTATION, StandardStatus.ADOPTED]}
 #: the parts of a document that are drafted, commented and amended paragraph by paragraph
 TEXT_FIELDS = ("challenge", "typical_errors", "text", "process_design")
 
@@ -63,11 +58,11 @@ TEXT_FIELDS = ("challenge", "typical_errors", "text", "process_design")
 class Standard(MunicipalityScoped, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
                                      related_name="standards", verbose_name=_("municipality"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
-                            default=Kind.STANDARD)
+    kind = models.CharField(_("kind"), max_length=10, choices=StandardKind.choices,
+                            default=StandardKind.STANDARD)
     title = models.CharField(_("title"), max_length=200)
     area = models.CharField(_("area"), max_length=16, choices=Area.choices, default=Area.OTHER)
-    level = models.CharField(_("level"), max_length=14, choices=Level.choices, blank=True)
+    level = models.CharField(_("level"), max_length=14, choices=SystemLevel.choices, blank=True)
     challenge = models.TextField(_("challenge"), blank=True,
                                  help_text=_("What makes this task hard in practice?"))
     typical_errors = models.TextField(_("typical errors"), blank=True)
@@ -76,8 +71,8 @@ class Standard(MunicipalityScoped, models.Model):
                                         "a blank line; each can be commented and amended."))
     process_design = models.TextField(_("process design"), blank=True,
                                        help_text=_("Who does what, when, with which tools."))
-    status = models.CharField(_("status"), max_length=14, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=14, choices=StandardStatus.choices,
+                              default=StandardStatus.DRAFT)
     adopted_by = models.CharField(_("adopted by"), max_length=200, blank=True,
                                   help_text=_("e.g. Jugendhilfeausschuss"))
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
@@ -100,7 +95,8 @@ class Standard(MunicipalityScoped, models.Model):
 
     @property
     def is_open_for_comments(self) -> bool:
-        return self.status in (Status.DRAFT, Status.CONSULTATION, Status.REVIEW)
+        return self.status in (StandardStatus.DRAFT, StandardStatus.CONSULTATION,
+                               StandardStatus.REVIEW)
 
     def paragraphs(self, field: str) -> list[str]:
         """The paragraphs of a text field: separated by a blank line (any line ending)."""
@@ -170,6 +166,8 @@ class Comment(models.Model):
     def audit_scope(self):
         return self.standard.audit_scope
 
+    def __str__(self):
+        return f"{self.standard} ¶{self.paragraph + 1}"
 
 class AmendmentStatus(models.TextChoices):
     OPEN = "open", _("open")
@@ -201,6 +199,8 @@ class Amendment(models.Model):
     def audit_scope(self):
         return self.standard.audit_scope
 
+    def __str__(self):
+        return f"{self.standard} ¶{self.paragraph + 1}"
 
 CONSENT_SCALE = [(1, _("I reject it")), (2, _("I have serious concerns")),
                  (3, _("I can live with it")), (4, _("I agree")), (5, _("I fully agree"))]
@@ -234,3 +234,5 @@ class Concept(MunicipalityScoped, models.Model):
     introduction = models.TextField(_("introduction"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return self.title or str(self.municipality)

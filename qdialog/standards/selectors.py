@@ -7,7 +7,7 @@ import statistics
 
 from django.db.models import Q
 
-from .models import CONSENT_SCALE, Standard, Status
+from .models import CONSENT_SCALE, Standard, StandardStatus
 
 
 def consent(standard) -> dict:
@@ -92,4 +92,4 @@ def catalogue(municipality, status=None):
     return qs
 
 
-ADOPTED_KINDS = (Status.ADOPTED,)
+ADOPTED_KINDS = (StandardStatus.ADOPTED,)

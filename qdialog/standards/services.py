@@ -6,8 +6,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, log_action
+from qdialog.core.notes import field_labels
+from qdialog.core.notes import note as audit_note
 
 from .models import (
     STATUS_FLOW,
@@ -19,7 +22,7 @@ from .models import (
     Indicator,
     Rating,
     Standard,
-    Status,
+    StandardStatus,
     Version,
 )
 
@@ -56,26 +59,29 @@ def standard_update(*, actor, standard: Standard, fields: dict, note: str = "") 
     if wording:
         _snapshot(standard, actor, note=note)
     log_action(actor=actor, action="update", obj=standard,
-               summary=f"version {standard.version}: " + ", ".join(changed))
+               summary=audit_note(gettext_noop("version %(version)s: %(fields)s"),
+                                  version=standard.version, fields=field_labels(standard, changed)))
     return changed
 
 
 @transaction.atomic
 def set_status(*, actor, standard: Standard, status: str, adopted_by: str = "",
                adopted_on=None, event=None) -> None:
-    if status not in STATUS_FLOW.get(Status(standard.status), []):
+    if status not in STATUS_FLOW.get(StandardStatus(standard.status), []):
         raise ValidationError(_("This step is not possible from the current status."))
-    if status == Status.ADOPTED and not (adopted_by and adopted_on):
+    if status == StandardStatus.ADOPTED and not (adopted_by and adopted_on):
         raise ValidationError(_("Name the body that adopted it and the date."))
-    if status in (Status.AGREED, Status.ADOPTED) and event is not None:
+    if status in (StandardStatus.AGREED, StandardStatus.ADOPTED) and event is not None:
         Version.objects.filter(standard=standard, number=standard.version).update(event=event)
     before = standard.status
     standard.status = status
-    if status == Status.ADOPTED:
+    if status == StandardStatus.ADOPTED:
         standard.adopted_by, standard.adopted_on = adopted_by, adopted_on
     standard.save()
     log_action(actor=actor, action="update", obj=standard,
-               summary=f"status {before} → {status}" + (f" ({event})" if event else ""))
+               summary=audit_note(gettext_noop("status %(before)s → %(after)s"),
+                                  before=StandardStatus(before).label,
+                                  after=StandardStatus(status).label))
 
 
 def _open(standard):
@@ -99,8 +105,9 @@ def comment_add(*, actor, standard: Standard, field: str, paragraph: int, text: 
     _paragraph(standard, field, paragraph)
     comment = Comment.objects.create(standard=standard, version=standard.version, field=field,
                                      paragraph=paragraph, author=actor, text=text.strip())
-    log_action(actor=actor, action="create", obj=standard, summary=f"comment on {field} "
-               f"¶{paragraph + 1}")
+    log_action(actor=actor, action="create", obj=standard, summary=audit_note(
+        gettext_noop("comment on %(field)s ¶%(paragraph)s"),
+        field=field_labels(standard, [field])[0], paragraph=paragraph + 1))
     return comment
 
 
@@ -115,7 +122,9 @@ def amendment_propose(*, actor, standard: Standard, field: str, paragraph: int,
         standard=standard, version=standard.version, field=field, paragraph=paragraph,
         original=original, proposal=proposal.strip(), reason=reason.strip(), author=actor)
     log_action(actor=actor, action="create", obj=standard,
-               summary=f"amendment to {field} ¶{paragraph + 1}")
+               summary=audit_note(gettext_noop("amendment to %(field)s ¶%(paragraph)s"),
+                                  field=field_labels(standard, [field])[0],
+                                  paragraph=paragraph + 1))
     return amendment
 
 
@@ -141,17 +150,20 @@ def amendment_decide(*, actor, amendment: Amendment, accept: bool, reason: str =
     amendment.decision_reason, amendment.decided_by = reason.strip(), actor
     amendment.save()
     log_action(actor=actor, action="update", obj=standard,
-               summary=f"amendment {amendment.pk} {amendment.status}")
+               summary=audit_note(gettext_noop("amendment %(status)s"),
+                                  status=amendment.get_status_display()))
 
 
 @transaction.atomic
-def rate(*, actor, standard: Standard, value: int, statement: str = "") -> Rating:
-    if standard.status not in (Status.CONSULTATION, Status.REVIEW, Status.DRAFT):
+def consent_rate(*, actor, standard: Standard, value: int, statement: str = "") -> Rating:
+    if standard.status not in (StandardStatus.CONSULTATION, StandardStatus.REVIEW,
+                               StandardStatus.DRAFT):
         raise ValidationError(_("Consent is asked while the document is in consultation."))
     rating, _created = Rating.objects.update_or_create(
         standard=standard, version=standard.version, user=actor,
         defaults={"value": value, "statement": statement.strip()})
-    log_action(actor=actor, action="update", obj=standard, summary="consent rated")
+    log_action(actor=actor, action="update", obj=standard,
+               summary=audit_note(gettext_noop("consent rated")))
     return rating
 
 
@@ -171,7 +183,9 @@ def copy_template(*, actor, template: Standard, municipality) -> Standard:
     for indicator in template.indicators.all():
         Indicator.objects.create(standard=copy, text=indicator.text,
                                  item_codes=indicator.item_codes)
-    log_action(actor=actor, action="create", obj=copy, summary=f"copied from {template.pk}")
+    log_action(actor=actor, action="create", obj=copy,
+               summary=audit_note(gettext_noop("copied from %(template)s"),
+                                  template=template.title))
     return copy
 
 
@@ -180,7 +194,8 @@ def indicator_add(*, actor, standard: Standard, fields: dict) -> Indicator:
     indicator = Indicator(standard=standard, **fields)
     indicator.full_clean()
     indicator.save()
-    log_action(actor=actor, action="update", obj=standard, summary="indicator added")
+    log_action(actor=actor, action="update", obj=standard,
+               summary=audit_note(gettext_noop("indicator added")))
     return indicator
 
 
@@ -191,5 +206,5 @@ def concept_save(*, actor, municipality, fields: dict) -> Concept:
         setattr(concept, name, value)
     concept.save()
     log_action(actor=actor, action="update", obj=concept.municipality,
-               summary="quality concept edited")
+               summary=audit_note(gettext_noop("quality concept edited")))
     return concept

@@ -11,10 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 
 from . import documents, selectors, services
@@ -28,7 +30,7 @@ from .forms import (
     StandardForm,
     StatusForm,
 )
-from .models import TEXT_FIELDS, Concept, Kind, Standard, Status
+from .models import TEXT_FIELDS, Concept, Standard, StandardKind, StandardStatus
 
 INVALID = 400
 
@@ -49,13 +51,14 @@ def _standard(request, pk, rule="standards.view"):
 @login_required
 def catalogue(request, pk):
     municipality = _municipality(request, pk)
-    status = request.GET.get("status") if request.GET.get("status") in Status.values else ""
+    status = request.GET.get("status") if request.GET.get("status") in StandardStatus.values else ""
     documents_ = list(selectors.catalogue(municipality, status))
-    groups = [(label, [d for d in documents_ if d.kind == value]) for value, label in Kind.choices]
+    groups = [(label, [d for d in documents_ if d.kind == value])
+              for value, label in StandardKind.choices]
     can_manage = rules.test_rule("standards.manage", request.user, municipality)
     return render(request, "standards/catalogue.html", {
         "municipality": municipality, "groups": groups, "status": status,
-        "statuses": Status.choices, "can_manage": can_manage,
+        "statuses": StandardStatus.choices, "can_manage": can_manage,
         "templates": selectors.templates_for(municipality) if can_manage else []})
 
 
@@ -164,7 +167,7 @@ def amend(request, pk):
 @require_POST
 def rate(request, pk):
     return _post(request, pk, RatingForm, "standards.take_part",
-                 lambda s, d: services.rate(actor=request.user, standard=s, **d),
+                 lambda s, d: services.consent_rate(actor=request.user, standard=s, **d),
                  "#consent", "rating_form")
 
 
@@ -269,5 +272,5 @@ def concept_export(request, pk, fmt):
     response = HttpResponse(body, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="qualitaetskonzept-{pk}.{fmt}"'
     log_action(actor=request.user, action="export", obj=municipality,
-               summary=f"quality concept as {fmt}")
+               summary=note(gettext_noop("quality concept as %(format)s"), format=fmt.upper()))
     return response

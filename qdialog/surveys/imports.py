@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 
 from . import mixing, schema, services
 from .models import Response, Wave
@@ -119,8 +121,9 @@ def answers_from_csv(*, wave: Wave, upload, actor) -> ImportResult:
                                     language="de", perspective=perspective,
                                     professional_system=system, answers=answers,
                                     vector=schema.vectorize(instrument, answers))
-        log_action(actor=actor, action="create", obj=wave,
-                   summary=f"{len(parsed)} paper questionnaires imported")
+        log_action(actor=actor, action="import", obj=wave,
+                   summary=note(gettext_noop("%(count)s paper questionnaires imported"),
+                                count=len(parsed)))
         # the rows went in in the file's order: mix them with the others
         mixing.responses_mix(wave=wave)
     result.stored = len(parsed)

@@ -15,9 +15,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
+from qdialog.core.audit import (
+    instance_create,
+    instance_delete,
+    instance_update,
+    log_action,
+    unaudited,
+)
+from qdialog.core.notes import note
 
 from . import mixing, schema, signals
 from .models import (
@@ -96,7 +103,8 @@ def instrument_create_from_spec(*, actor, programme, spec: dict, municipality=No
             items.append(item)
         Item.objects.bulk_create(items)
     log_action(actor=actor, action="create", obj=instrument,
-               summary=f"{spec['family']} v{version}")
+               summary=note(gettext_noop("%(family)s version %(version)s"),
+                            family=spec["family"], version=version))
     return instrument
 
 
@@ -184,7 +192,8 @@ def element_move(*, actor, element, direction: int) -> None:
                 sibling.position = position
                 sibling.save(update_fields=["position"])
         log_action(actor=actor, action="update", obj=element,
-                   summary="moved up" if direction < 0 else "moved down")
+                   summary=note(gettext_noop("moved up") if direction < 0
+                                else gettext_noop("moved down")))
 
 
 # --- waves ---------------------------------------------------------------------------------------
@@ -220,7 +229,7 @@ def wave_open(*, actor, wave: Wave) -> None:
     wave.status = WaveStatus.OPEN
     wave.opened_at = wave.opened_at or now
     wave.save(update_fields=["status", "opened_at"])
-    log_action(actor=actor, action="update", obj=wave, summary="opened",
+    log_action(actor=actor, action="update", obj=wave, summary=note(gettext_noop("opened")),
                changes={"status": ["draft", "open"]})
 
 
@@ -236,7 +245,7 @@ def wave_close(*, actor, wave: Wave) -> None:
     SubmissionToken.objects.filter(wave=wave).delete()
     mixing.responses_mix(wave=wave)
     log_action(actor=actor, action="update", obj=wave,
-               summary="closed; invitation addresses and drafts deleted",
+               summary=note(gettext_noop("closed; invitation addresses and drafts deleted")),
                changes={"status": ["open", "closed"]})
     transaction.on_commit(mixing.reclaim_space)
     transaction.on_commit(lambda: signals.wave_closed.send(sender=Wave, wave=wave))
@@ -253,13 +262,14 @@ def wave_reopen(*, actor, wave: Wave, closes_on=None) -> None:
         wave.closes_on = closes_on
     wave.full_clean()
     wave.save(update_fields=["status", "closes_on"])
-    log_action(actor=actor, action="update", obj=wave, summary="reopened", changes=changes)
+    log_action(actor=actor, action="update", obj=wave, summary=note(gettext_noop("reopened")),
+               changes=changes)
 
 
 @transaction.atomic
 def wave_extend(*, actor, wave: Wave, closes_on) -> dict:
     return instance_update(actor=actor, instance=wave, fields={"closes_on": closes_on},
-                           summary="extended")
+                           summary=note(gettext_noop("extended")))
 
 
 PUBLISHED_MESSAGE = gettext_lazy(
@@ -291,8 +301,9 @@ def codes_generate(*, actor, wave: Wave, count: int, municipality=None) -> list[
              for c in _unique_codes(count)]
     AccessCode.objects.bulk_create(codes)
     log_action(actor=actor, action="create", obj=wave,
-               summary=f"{len(codes)} personal codes"
-               + (f" for {municipality}" if municipality else ""))
+               summary=note(gettext_noop("%(count)s personal codes for %(municipality)s"),
+                            count=len(codes), municipality=municipality) if municipality
+               else note(gettext_noop("%(count)s personal codes"), count=len(codes)))
     return codes
 
 
@@ -306,7 +317,7 @@ def group_code_get(*, actor, wave: Wave, municipality=None) -> AccessCode:
     if code is None:
         code = AccessCode.objects.create(wave=wave, kind=CodeKind.GROUP,
                                          municipality=municipality, code=_unique_codes(1)[0])
-        log_action(actor=actor, action="create", obj=wave, summary="group code")
+        log_action(actor=actor, action="create", obj=wave, summary=note(gettext_noop("group code")))
     return code
 
 
@@ -340,6 +351,7 @@ def _grouping(instrument: schema.CInstrument, answers: dict) -> tuple[str, str]:
     return out[0], out[1]
 
 
+@unaudited("anonymous answers: an audit entry would tie the answer set to a moment")
 def response_submit(*, wave: Wave, answers: dict, language: str, token: str,
                     code: AccessCode | None = None, municipality=None) -> str:
     """Store one answer set exactly once. Returns "stored" or "duplicate".
@@ -384,6 +396,7 @@ def response_submit(*, wave: Wave, answers: dict, language: str, token: str,
     return "stored"
 
 
+@unaudited("a respondent's unfinished answers: no person, nothing to record")
 def draft_save(*, code: AccessCode, answers: dict, page: int, language: str) -> None:
     """Save unfinished answers under a personal code ("save and continue later")."""
     if code.kind == CodeKind.GROUP:
@@ -406,5 +419,7 @@ def invitations_add(*, actor, wave: Wave, emails: list[str], municipality=None) 
     AccessCode.objects.bulk_create(
         AccessCode(wave=wave, code=c, kind=CodeKind.INVITATION, email=e,
                    municipality=municipality) for c, e in zip(codes, new))
-    log_action(actor=actor, action="invite", obj=wave, summary=f"{len(new)} e-mail invitations")
+    log_action(actor=actor, action="invite", obj=wave,
+               summary=note(gettext_noop("%(count)s e-mail invitations"),
+                            count=len(new)))
     return len(new)

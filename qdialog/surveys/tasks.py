@@ -18,13 +18,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 
 from .models import AccessCode, CodeKind, MailingRun, RunStatus, Wave, WaveStatus
 
 log = logging.getLogger(__name__)
+#: the audit note of a run: (reminder?, stopped?) -> template
+_SENT = {
+    (False, False): gettext_noop("%(count)s invitations sent"),
+    (True, False): gettext_noop("%(count)s reminders sent"),
+    (False, True): gettext_noop("%(count)s invitations sent, then stopped: %(error)s"),
+    (True, True): gettext_noop("%(count)s reminders sent, then stopped: %(error)s"),
+}
 
 
 def _due(wave, reminder: bool, sent_before=None):
@@ -73,8 +82,8 @@ def _send(wave_id: int, reminder: bool, actor_id: int | None = None, sent_before
     run.refresh_from_db()
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     log_action(actor=actor, action="invite", obj=wave,
-               summary=f"{run.sent} {'reminders' if reminder else 'invitations'} sent"
-               + (f", stopped: {run.error}" if run.status == RunStatus.FAILED else ""))
+               summary=note(_SENT[reminder, run.status == RunStatus.FAILED], count=run.sent,
+                            error=run.error))
     return run.sent
 
 

@@ -15,8 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
+from qdialog.core.notes import note
 
 from .models import Cluster, Membership, Municipality, Organisation, Programme, Role
 
@@ -83,7 +85,8 @@ def membership_invite(*, actor, email: str, display_name: str, role: str,
     created = user is None
     if created:
         user = User.objects.create_user(email=email, password=None, display_name=display_name)
-        log_action(actor=actor, action="create", obj=user, summary="Account created by invitation",
+        log_action(actor=actor, action="create", obj=user,
+                   summary=note(gettext_noop("account created by invitation")),
                    programme_id=programme.pk,
                    municipality_id=municipality.pk if municipality else None)
     membership = Membership(user=user, role=role, programme=programme, cluster=cluster,
@@ -95,7 +98,8 @@ def membership_invite(*, actor, email: str, display_name: str, role: str,
     membership.full_clean()
     membership.save()
     log_action(actor=actor, action="invite", obj=membership,
-               summary=f"{email} as {role}")
+               summary=note(gettext_noop("%(email)s as %(role)s"), email=email,
+                            role=Role(role).label))
 
     with translation.override(user.preferred_language):
         context = {
@@ -119,4 +123,5 @@ def membership_remove(*, actor, membership: Membership) -> None:
                 _("A municipality needs at least one coordinator. Invite another coordinator "
                   "before removing this one."))
     instance_delete(actor=actor, instance=membership,
-                    summary=f"{membership.user.email} no longer {membership.role}")
+                    summary=note(gettext_noop("%(email)s no longer %(role)s"),
+                                 email=membership.user.email, role=Role(membership.role).label))

@@ -23,10 +23,10 @@ def contributions(world):
     standards.set_status(actor=None, standard=standard, status="consultation")
     standards.comment_add(actor=paul, standard=standard, field="text", paragraph=0,
                           text="Guter Punkt.")
-    standards.rate(actor=paul, standard=standard, value=2, statement="Zu knapp.")
+    standards.consent_rate(actor=paul, standard=standard, value=2, statement="Zu knapp.")
     action = actions.action_create(actor=None, municipality=world.m1, fields={
         "title": "Übergaben regeln", "responsible_person": paul})
-    actions.progress(actor=paul, action=action, text="Begonnen.", status="in_progress")
+    actions.progress_record(actor=paul, action=action, text="Begonnen.", status="in_progress")
     process = processes.process_create(actor=None, municipality=world.m1,
                                        fields={"title": "QE"})
     group = processes.group_save(actor=None, process=process,

@@ -48,7 +48,7 @@ def agreed(world, municipality=None, title="Fallanalyse", factors=(), patterns=(
     for kind in patterns:
         Pattern.objects.create(review=r, kind=kind, description="…")
     for _ in range(3):
-        services.advance(actor=None, review=r)
+        services.review_advance(actor=None, review=r)
     assert r.stage == Stage.FINDINGS_AGREED
     return r
 
@@ -58,7 +58,7 @@ def published(world):
     r = agreed(world, title="Veröffentlichte Analyse")
     r.summary = "Übergaben brauchen ein Gespräch."
     r.save()
-    services.advance(actor=None, review=r)
+    services.review_advance(actor=None, review=r)
     return r
 
 
@@ -229,7 +229,7 @@ def test_publish_needs_a_summary(world):
 
     r = agreed(world)
     with pytest.raises(ValidationError):
-        services.advance(actor=None, review=r)
+        services.review_advance(actor=None, review=r)
 
 
 def test_summary_documents(client_for, world, published):

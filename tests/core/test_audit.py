@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from qdialog.core.audit import diff, log_action
 from qdialog.core.models import AuditEntry
+from qdialog.core.notes import note
 from qdialog.tenancy import services
 
 
@@ -28,9 +29,9 @@ def test_entries_carry_scope_and_actor(world):
 
 
 def test_logs_are_read_only_in_scope(client_for, world):
-    log_action(actor=world.people["mia"], action="update", obj=world.m1, summary="in M1")
-    log_action(actor=world.people["oscar"], action="update", obj=world.m3, summary="in M3")
-    log_action(actor=world.people["zoe"], action="update", obj=world.mb, summary="in MB")
+    log_action(actor=world.people["mia"], action="update", obj=world.m1, summary=note("in M1"))
+    log_action(actor=world.people["oscar"], action="update", obj=world.m3, summary=note("in M3"))
+    log_action(actor=world.people["zoe"], action="update", obj=world.mb, summary=note("in MB"))
     mia_log = client_for("mia").get(reverse("tenancy:municipality_audit", args=[world.m1.pk]))
     assert b"in M1" in mia_log.content and b"in M3" not in mia_log.content
     programme_log = client_for("alice").get(reverse("tenancy:programme_audit", args=["alpha"]))
@@ -39,8 +40,9 @@ def test_logs_are_read_only_in_scope(client_for, world):
 
 
 def test_log_filter_by_action(client_for, world):
-    log_action(actor=world.people["mia"], action="update", obj=world.m1, summary="changed it")
-    log_action(actor=world.people["mia"], action="export", obj=world.m1, summary="exported it")
+    log_action(actor=world.people["mia"], action="update", obj=world.m1, summary=note("changed it"))
+    mia = world.people["mia"]
+    log_action(actor=mia, action="export", obj=world.m1, summary=note("exported it"))
     page = client_for("mia").get(reverse("tenancy:municipality_audit", args=[world.m1.pk]),
                                  {"action": "export"})
     assert b"exported it" in page.content and b"changed it" not in page.content
@@ -71,3 +73,53 @@ def test_changes_are_shown_with_field_names_and_choice_labels(client_for, world)
                                            args=[world.m2.pk])).content.decode()
     assert "Population: 100000 → 5" in body
     assert "Evaluation: No evaluation → Self-evaluation" in body
+
+
+def test_only_audit_actions_and_notes_are_accepted(world):
+    import pytest
+
+    with pytest.raises(ValueError):
+        log_action(actor=None, action="frobnicate", obj=world.m1)
+    with pytest.raises(TypeError):
+        log_action(actor=None, action="update", obj=world.m1, summary="free English text")
+    assert not AuditEntry.objects.exists()
+
+
+def test_publish_and_import_are_actions_the_page_names_and_filters(client_for, world):
+    from django.utils.translation import gettext_noop
+
+    log_action(actor=world.people["mia"], action="publish", obj=world.m1,
+               summary=note(gettext_noop("published")))
+    log_action(actor=world.people["mia"], action="import", obj=world.m1,
+               summary=note(gettext_noop("%(count)s actions imported from CSV"), count=3))
+    url = reverse("tenancy:municipality_audit", args=[world.m1.pk])
+    german = client_for("mia").get(url, {"action": "import"},
+                                   HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "importiert" in german and "3 Maßnahmen aus CSV importiert" in german
+    assert "veröffentlicht" not in german.split("<tbody")[1]  # the filter selected import only
+    assert '<option value="publish"' in german and '<option value="import"' in german
+    english = client_for("mia").get(url).content.decode()
+    assert "3 actions imported from CSV" in english and "published" in english
+
+
+def test_summaries_are_shown_in_the_readers_language(client_for, world):
+    from qdialog.tenancy.models import Role
+
+    entry = log_action(actor=world.people["mia"], action="invite", obj=world.m1,
+                       summary=note("%(email)s as %(role)s", email="neu@example.org",
+                                    role=Role.PARTICIPANT.label))
+    assert entry.summary == "neu@example.org as Participant"  # English kept for search
+    from django.utils import translation
+
+    with translation.override("de"):
+        assert entry.summary_text == "neu@example.org als Teilnehmende Fachkraft"
+
+
+def test_every_audited_model_names_itself():
+    """No "ReleasedText object (4)" in the log: every model with an audit scope has __str__."""
+    from django.apps import apps
+    from django.db import models
+
+    nameless = [m.__name__ for m in apps.get_models()
+                if hasattr(m, "audit_scope") and m.__str__ is models.Model.__str__]
+    assert nameless == []

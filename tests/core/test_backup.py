@@ -37,7 +37,7 @@ def filled(world, settings, tmp_path):
                           fields={"title": "Übergaben regeln"})
     system = incidents.system_create(actor=world.people["mia"], programme=world.a,
                                      municipality=world.m1)
-    incidents.submit(system=system, code="ABCD-EFGH-JKLM-NPQR", fields={
+    incidents.report_submit(system=system, code="ABCD-EFGH-JKLM-NPQR", fields={
         "professional_group": "school", "phase": "referral", "child_age_band": "6-9",
         "what_happened": "x", "outcome": "y", "harm": "none", "frequency": "rare"})
     return tmp_path

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from qdialog.core.models import AuditEntry
 from qdialog.incidents import selectors, services
-from qdialog.incidents.models import IncidentReport, ReportingSystem, ReportStatus
+from qdialog.incidents.models import IncidentReport, IncidentStatus, ReportingSystem
 from tests.conftest import ROLES
 from tests.processes.test_processes import expect
 
@@ -28,7 +28,7 @@ def system(world):
 
 def file_report(system, code=None, **overrides):
     code = code or services._new_code()
-    report, _ = services.submit(system=system, fields={**FIELDS, **overrides}, code=code)
+    report, _ = services.report_submit(system=system, fields={**FIELDS, **overrides}, code=code)
     return report, code
 
 
@@ -43,7 +43,7 @@ def published(world, system):
     services.triage_save(actor=None, report=report, fields={
         "category": "information", "expert_comment": "Vertretung für Postfächer regeln."})
     services.finish_check(actor=None, report=report)
-    services.publish(actor=None, report=report, title="Mitteilung bleibt liegen",
+    services.report_publish(actor=None, report=report, title="Mitteilung bleibt liegen",
                      text="Eine Mitteilung blieb im Postfach liegen.", featured=True)
     return report
 
@@ -104,7 +104,7 @@ def test_only_reviewers_post(client_for, world, received, role):
         assert client.post(reverse(f"incidents:{name}", args=[received.pk]), data) \
             .status_code in (302, 404)
     received.refresh_from_db()
-    assert received.status == ReportStatus.RECEIVED and not received.expert_comment
+    assert received.status == IncidentStatus.RECEIVED and not received.expert_comment
 
 
 @pytest.mark.parametrize("role,status", [("carol", 404), ("paul", 404), ("oscar", 404),
@@ -288,7 +288,7 @@ def test_triage_walk(client_for, world, system, received):
     assert client.post(reverse("incidents:check", args=[received.pk]),
                        {"action": "checked"}).status_code == 302
     received.refresh_from_db()
-    assert received.status == ReportStatus.CHECKED and received.original == {}
+    assert received.status == IncidentStatus.CHECKED and received.original == {}
     assert received.answered_on is not None
     log = " ".join(str(e.changes) + e.summary for e in AuditEntry.objects.all())
     assert "Postfach" not in log and "Verspätet" not in log  # texts never enter the audit log
@@ -312,7 +312,7 @@ def test_publication_rules(client_for, world, system, received):
     assert risky.status_code == 400 and "Familie Yilmaz" in risky.content.decode()
     assert client.post(url, data).status_code == 302
     received.refresh_from_db()
-    assert received.status == ReportStatus.PUBLISHED and received.published_on
+    assert received.status == IncidentStatus.PUBLISHED and received.published_on
     assert AuditEntry.objects.filter(action="publish").count() == 1
 
 
@@ -324,7 +324,7 @@ def test_no_publication_without_consent(world, system):
                                                             "expert_comment": "K."})
     services.finish_check(actor=None, report=report)
     with pytest.raises(ValidationError):
-        services.publish(actor=None, report=report, title="T", text="X", featured=False)
+        services.report_publish(actor=None, report=report, title="T", text="X", featured=False)
 
 
 def test_only_one_case_of_the_month(world, system, published):
@@ -332,15 +332,15 @@ def test_only_one_case_of_the_month(world, system, published):
     services.triage_save(actor=None, report=other, fields={"category": "tools",
                                                            "expert_comment": "K."})
     services.finish_check(actor=None, report=other)
-    services.publish(actor=None, report=other, title="Neu", text="Neu.", featured=True)
+    services.report_publish(actor=None, report=other, title="Neu", text="Neu.", featured=True)
     published.refresh_from_db()
     assert not published.featured and IncidentReport.objects.filter(featured=True).count() == 1
 
 
 def test_closing_deletes_the_original(world, system, received):
-    services.close(actor=None, report=received)
+    services.report_close(actor=None, report=received)
     received.refresh_from_db()
-    assert received.status == ReportStatus.CLOSED and received.original == {}
+    assert received.status == IncidentStatus.CLOSED and received.original == {}
 
 
 def test_reviewer_without_a_role_loses_access(client_for, world, system, received):
@@ -455,7 +455,7 @@ def test_numbers_come_with_the_check_not_with_the_arrival(world):
     fields = {"professional_group": "school", "phase": "referral", "child_age_band": "6-9",
               "harm": "potential", "frequency": "sometimes", "what_happened": "Etwas.",
               "outcome": "Nichts.", "what_helped": ""}
-    reports = [services.submit(system=system, fields=fields,
+    reports = [services.report_submit(system=system, fields=fields,
                                code=services.read_form_code(services.form_code()))[0]
                for _ in range(3)]
     assert all(r.number is None for r in reports)

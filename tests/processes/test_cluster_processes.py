@@ -33,7 +33,7 @@ def cevent(world, cprocess):
     event = services.event_save(actor=None, process=cprocess, fields={
         "kind": "network_conference", "title": "Clusterkonferenz", "starts_at": start,
         "ends_at": start + dt.timedelta(hours=5), "place": "Tagungshaus"})
-    services.invite(actor=None, event=event, organisations=[world.orgs[world.m2.pk]])
+    services.event_invite(actor=None, event=event, organisations=[world.orgs[world.m2.pk]])
     return event
 
 
@@ -75,7 +75,7 @@ def test_participant_of_an_invited_organisation_sees_the_cluster_event(client_fo
                                                                         cevent):
     url = reverse("processes:event", args=[cevent.pk])
     assert client_for("paul").get(url).status_code == 404
-    services.invite(actor=None, event=cevent, organisations=[world.orgs[world.m1.pk]])
+    services.event_invite(actor=None, event=cevent, organisations=[world.orgs[world.m1.pk]])
     membership = world.memberships["paul"]
     membership.organisation = world.orgs[world.m1.pk]
     membership.save()
@@ -135,7 +135,7 @@ def test_service_refuses_organisations_outside_the_cluster(world, cevent, cproce
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.invite(actor=None, event=cevent, organisations=[world.orgs[world.m3.pk]])
+        services.event_invite(actor=None, event=cevent, organisations=[world.orgs[world.m3.pk]])
     group = services.group_save(actor=None, process=cprocess,
                                 fields={"kind": "working", "name": "AG Übergänge"})
     services.group_member_add(actor=None, group=group, organisation=world.orgs[world.m2.pk])

@@ -22,7 +22,7 @@ def event(world, process):  # noqa: F811
         "ends_at": start + dt.timedelta(hours=7), "place": "Kreishaus"})
     school = Organisation.objects.create(programme=world.a, municipality=world.m1,
                                          name="Grundschule Eins", professional_system="school")
-    services.invite(actor=None, event=e, organisations=[world.orgs[world.m1.pk], school])
+    services.event_invite(actor=None, event=e, organisations=[world.orgs[world.m1.pk], school])
     return e
 
 

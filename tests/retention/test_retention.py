@@ -49,7 +49,7 @@ def old_and_new(world, settings, tmp_path):
                               email="person@example.org")
     system = incidents.system_create(actor=None, programme=world.a, municipality=world.m1)
     for received in (OLD, TODAY):
-        report, _ = incidents.submit(system=system, code=incidents._new_code(), fields={
+        report, _ = incidents.report_submit(system=system, code=incidents._new_code(), fields={
             "professional_group": "school", "phase": "referral", "child_age_band": "6-9",
             "what_happened": "x", "outcome": "y", "harm": "none", "frequency": "rare"})
         IncidentReport.objects.filter(pk=report.pk).update(received_on=received)
@@ -78,11 +78,11 @@ def test_shredder_exports_then_deletes_only_what_is_due(world, old_and_new):
     policy = RetentionPolicy.objects.create(programme=world.a, answers=24, free_texts=12,
                                             case_reviews=24, incident_reports=24,
                                             audit_entries=24, invitation_addresses=12)
-    due = services.counts(services.due(policy))
+    due = services.counts(services.policy_due(policy))
     assert due == {"answers": 1, "free_texts": 0, "case_reviews": 1, "incident_reports": 1,
                    "audit_entries": due["audit_entries"], "invitation_addresses": 1}
     assert due["audit_entries"] > 0
-    exports = services.shred(policy)
+    exports = services.policy_apply(policy)
     assert Response.objects.count() == 1 and Response.objects.get().submitted_on == TODAY
     assert CaseReview.objects.count() == 1 and IncidentReport.objects.count() == 1
     assert AccessCode.objects.get().email == ""
@@ -104,7 +104,7 @@ def test_shredder_exports_then_deletes_only_what_is_due(world, old_and_new):
     assert entries.count() == len({e.municipality_id for e in exports})
     assert "answers 1" in entries.get(municipality=world.m1).summary
     assert "case_reviews 1" in entries.get(municipality=world.m1).summary
-    assert services.shred(policy) == []  # nothing due any more
+    assert services.policy_apply(policy) == []  # nothing due any more
 
 
 def test_each_municipality_gets_only_its_own_data(world, old_and_new):
@@ -121,9 +121,9 @@ def test_each_municipality_gets_only_its_own_data(world, old_and_new):
         Response.objects.create(wave=wave, submitted_on=OLD, language="de",
                                 answers={"q1": 2, "short": "", "count": 1})
     policy = RetentionPolicy.objects.create(programme=world.a, answers=24)
-    assert services.counts(services.split_by_municipality(services.due(policy))[world.m2.pk]) \
-        == {"answers": 3}
-    exports = {e.municipality_id: e for e in services.shred(policy)}
+    due = services.split_by_municipality(services.policy_due(policy))
+    assert services.counts(due[world.m2.pk]) == {"answers": 3}
+    exports = {e.municipality_id: e for e in services.policy_apply(policy)}
     assert exports[world.m1.pk].summary == {"answers": 1}
     assert exports[world.m2.pk].summary == {"answers": 3}
     m2_answers = json.loads(_archive(exports[world.m2.pk]).read("answers.json"))
@@ -135,13 +135,13 @@ def test_each_municipality_gets_only_its_own_data(world, old_and_new):
 def test_exports_expire_and_are_deleted_with_their_files(world, old_and_new, settings):
     settings.QDIALOG_SHREDDER_EXPORT_DAYS = 10
     policy = RetentionPolicy.objects.create(programme=world.a, answers=24)
-    (export,) = services.shred(policy)
+    (export,) = services.policy_apply(policy)
     path = Path(export.file.path)
     assert path.exists() and export.expires_on == TODAY + dt.timedelta(days=10)
     assert services.expire_exports(today=TODAY + dt.timedelta(days=10)) == 0  # last day
     assert services.expire_exports(today=TODAY + dt.timedelta(days=11)) == 1
     assert not ShredderExport.objects.exists() and not path.exists()
-    assert AuditEntry.objects.filter(summary="retention: 1 expired export(s) deleted",
+    assert AuditEntry.objects.filter(summary="retention: 1 expired exports deleted",
                                      programme=world.a).exists()
 
 
@@ -162,7 +162,7 @@ def test_free_texts_are_stripped_but_the_answers_stay(world, old_and_new):
     from qdialog.surveys.models import Response
 
     policy = RetentionPolicy.objects.create(programme=world.a, free_texts=12)
-    (export,) = services.shred(policy)
+    (export,) = services.policy_apply(policy)
     old = Response.objects.get(submitted_on=OLD)
     assert "short" not in old.answers and old.answers["q1"] == 4
     assert Response.objects.get(submitted_on=TODAY).answers["short"] == "Name der Schule"
@@ -199,7 +199,7 @@ CASES = [
 @pytest.fixture
 def export(world, old_and_new):
     policy = RetentionPolicy.objects.create(programme=world.a, answers=24)
-    (export,) = services.shred(policy)
+    (export,) = services.policy_apply(policy)
     return export
 
 
@@ -239,7 +239,7 @@ def test_municipal_page_shows_periods_due_and_own_exports(client_for, world, old
     page = client.get(url).content.decode()
     assert "24 months" in page and "36 months" in page and "kept (no period set)" in page
     assert "Survey answers: 1" in page  # due now, of m1
-    (export,) = services.shred(policy)
+    (export,) = services.policy_apply(policy)
     # an export of another municipality is neither listed nor downloadable here
     other = ShredderExport.objects.create(programme=world.a, municipality=world.m3,
                                           file=ContentFile(b"PK", name="m3.zip"))
@@ -260,7 +260,7 @@ def test_municipal_page_shows_periods_due_and_own_exports(client_for, world, old
 
 def test_retention_pages_query_count(client_for, world, old_and_new):
     policy = RetentionPolicy.objects.create(programme=world.a, answers=24)
-    services.shred(policy)
+    services.policy_apply(policy)
     # the same number of queries with 1 and with 6 exports listed
     counts = {}
     for role, url in [("mia", reverse("retention:municipality", args=[world.m1.pk])),
@@ -284,7 +284,7 @@ def test_case_review_archive_only_for_the_municipalitys_coordinators(client_for,
     """A review's working material never leaves the municipality: institute staff see that the
     archive exists, but cannot download it; the municipal coordinator can."""
     policy = RetentionPolicy.objects.create(programme=world.a, case_reviews=24)
-    (archive,) = services.shred(policy)
+    (archive,) = services.policy_apply(policy)
     assert archive.kind == "case_reviews" and archive.municipality == world.m1
     municipal = reverse("retention:municipality_export", args=[world.m1.pk, archive.pk])
     programme = reverse("retention:export", args=["alpha", archive.pk])

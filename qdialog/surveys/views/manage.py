@@ -10,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
 from qdialog.core.audit import log_action
+from qdialog.core.notes import note
 from qdialog.core.scope import get_in_scope
 
 from .. import codesheet, exports, imports, selectors, services, tasks
@@ -251,7 +253,8 @@ def codes_download(request, pk, fmt):
                  .order_by("municipality__name", "code"))
     base = request.build_absolute_uri(reverse("surveys:entry"))
     log_action(actor=request.user, action="export", obj=wave,
-               summary=f"{len(codes)} unused codes as {fmt}")
+               summary=note(gettext_noop("%(count)s unused codes as %(format)s"),
+                            count=len(codes), format=fmt.upper()))
     if fmt == "csv":
         return codesheet.as_csv(wave, codes, base)
     if fmt == "pdf":
@@ -266,7 +269,9 @@ def answers_export(request, pk, fmt):
     wave = _wave(request, pk, "surveys.export_wave")
     if fmt not in exports.FORMATS:
         return HttpResponse(status=404)
-    log_action(actor=request.user, action="export", obj=wave, summary=f"answers as {fmt}")
+    log_action(actor=request.user, action="export", obj=wave,
+               summary=note(gettext_noop("answers as %(format)s"),
+                            format=fmt.upper()))
     return exports.download(wave, fmt)
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from qdialog.retention.models import RetentionPolicy
-from qdialog.retention.services import expire_exports, shred
+from qdialog.retention.services import expire_exports, policy_apply
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for policy in RetentionPolicy.objects.select_related("programme"):
-            for export in shred(policy):
+            for export in policy_apply(policy):
                 where = export.municipality or policy.programme
                 self.stdout.write(f"{where}: {export.summary}")
         expired = expire_exports()
