@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "qdialog.core.middleware.ScopeMiddleware",
+    "qdialog.tenancy.middleware.ScopeMiddleware",
     "qdialog.accounts.middleware.RequireMFAMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",

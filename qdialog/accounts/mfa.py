@@ -13,7 +13,7 @@ from __future__ import annotations
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 
 def mfa_required(user) -> bool:

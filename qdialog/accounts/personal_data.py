@@ -16,14 +16,11 @@ def _iso(value):
 
 def export(user) -> dict:
     """Everything stored about the person, as JSON-ready data."""
-    from qdialog.actions.models import Action, ProgressNote
-    from qdialog.casereviews.models import ReviewMember
     from qdialog.core.models import AuditEntry
-    from qdialog.processes.models import GroupMember
-    from qdialog.standards.models import Amendment, Comment, Rating
+    from qdialog.core.registry import person_data
     from qdialog.tenancy.models import Membership
 
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "account": {"email": user.email, "name": user.display_name,
                     "preferred_language": user.preferred_language,
@@ -34,35 +31,13 @@ def export(user) -> dict:
                    "organisation": str(m.organisation or "")}
                   for m in Membership.objects.filter(user=user).select_related(
                       "programme", "cluster", "municipality", "organisation")],
-        "group_seats": [{"group": str(g.group), "process": str(g.group.process),
-                         "organisation": str(g.organisation), "role": g.role}
-                        for g in GroupMember.objects.filter(person=user).select_related(
-                            "group__process", "organisation")],
-        "case_review_seats": [{"review": r.review.title, "team": r.get_team_display(),
-                               "role": r.role} for r in ReviewMember.objects.filter(
-                                   user=user).select_related("review")],
-        "comments": [{"document": str(c.standard), "paragraph": c.paragraph + 1,
-                      "text": c.text, "at": _iso(c.created_at)}
-                     for c in Comment.objects.filter(author=user).select_related("standard")],
-        "amendments": [{"document": str(a.standard), "proposal": a.proposal,
-                        "reason": a.reason, "status": a.status, "at": _iso(a.created_at)}
-                       for a in Amendment.objects.filter(author=user).select_related(
-                           "standard")],
-        "consent_ratings": [{"document": str(r.standard), "version": r.version,
-                             "value": r.value, "statement": r.statement}
-                            for r in Rating.objects.filter(user=user).select_related(
-                                "standard")],
-        "actions_responsible": [{"action": a.title, "status": a.status,
-                                 "due": _iso(a.due_on)}
-                                for a in Action.objects.filter(responsible_person=user)],
-        "progress_notes": [{"action": n.action.title, "text": n.text,
-                            "status": n.status_to, "at": _iso(n.created_at)}
-                           for n in ProgressNote.objects.filter(author=user).select_related(
-                               "action")],
         "activity": [{"at": _iso(e.at), "action": e.action, "object": e.object_repr,
                       "summary": e.summary}
                      for e in AuditEntry.objects.filter(actor=user).order_by("-at")[:5000]],
     }
+    for part in person_data:  # what the other apps hold (registered in their apps.py)
+        data.update(part(user))
+    return data
 
 
 @transaction.atomic

@@ -6,3 +6,9 @@ class ActionsConfig(AppConfig):
     name = "qdialog.actions"
     label = "actions"
     verbose_name = _("Action plan")
+
+    def ready(self):
+        from qdialog.core.registry import demo_steps, person_data
+
+        demo_steps.register("qdialog.actions.demo.step", order=70)
+        person_data.register("qdialog.actions.selectors.person_data", order=70)

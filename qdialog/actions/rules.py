@@ -3,8 +3,8 @@ run by its coordinators; the responsible person may report progress on their own
 
 import rules
 
-from qdialog.core.scope import scope_for
 from qdialog.tenancy.rules import manages_municipality, sees_municipality
+from qdialog.tenancy.scope import scope_for
 
 
 @rules.predicate

@@ -103,3 +103,20 @@ def programme_overview(programme) -> list[dict]:
     return [{"municipality": m, "total": m.total, "done": m.done, "in_progress": m.in_progress,
              "planned": m.planned, "overdue": m.overdue,
              "done_percent": round(100 * m.done / m.total) if m.total else 0} for m in rows]
+
+
+def person_data(user) -> dict:
+    """What this app holds about a person, for their data export (accounts/personal_data)."""
+    from .models import Action, ProgressNote
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "actions_responsible": [{"action": a.title, "status": a.status, "due": iso(a.due_on)}
+                                for a in Action.objects.filter(responsible_person=user)],
+        "progress_notes": [{"action": n.action.title, "text": n.text,
+                            "status": n.status_to, "at": iso(n.created_at)}
+                           for n in ProgressNote.objects.filter(author=user).select_related(
+                               "action")],
+    }

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from qdialog.core.access import form_changes, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope
 
 from . import csvio, selectors, services
 from .forms import ActionForm, FilterForm, ImportForm, ProgressForm

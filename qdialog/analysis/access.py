@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from qdialog.core.scope import get_in_scope
+from qdialog.surveys import selectors as scope_selectors
+from qdialog.tenancy.scope import get_in_scope
 
 
 def readable_wave(scope, pk):
     """The wave if the person may read any of its results, else 404."""
-    return get_in_scope(scope.result_waves().select_related(
+    return get_in_scope(scope_selectors.result_waves(scope).select_related(
         "instrument", "programme", "municipality", "cluster"), pk=pk)
 
 

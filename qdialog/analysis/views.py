@@ -9,8 +9,9 @@ from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.surveys import selectors as scope_selectors
 from qdialog.surveys.models import WaveStatus
+from qdialog.tenancy.scope import get_in_scope
 
 from . import charts
 from .access import readable_municipalities, readable_wave
@@ -50,7 +51,7 @@ def _chosen_municipalities(request, wave):
 
 def _comparable(request, wave):
     """Other waves of the same instrument family the person may read, for comparison."""
-    return (request.scope.result_waves().filter(programme_id=wave.programme_id,
+    return (scope_selectors.result_waves(request.scope).filter(programme_id=wave.programme_id,
                                                 instrument__family=wave.instrument.family,
                                                 status=WaveStatus.CLOSED)
             .exclude(pk=wave.pk).order_by("timepoint", "opens_on"))

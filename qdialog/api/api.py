@@ -18,7 +18,8 @@ from qdialog.analysis.access import readable_municipalities
 from qdialog.analysis.engine import GroupFigures, wave_results
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
-from qdialog.core.scope import scope_for
+from qdialog.surveys import selectors as scope_selectors
+from qdialog.tenancy.scope import scope_for
 
 from .models import ApiToken
 
@@ -177,7 +178,7 @@ def _mean(g: GroupFigures) -> dict:
          summary="Survey waves whose results you may read")
 def waves(request):
     scope = scope_for(request.user)
-    return [_wave_out(w) for w in scope.result_waves().select_related(
+    return [_wave_out(w) for w in scope_selectors.result_waves(scope).select_related(
         "instrument", "programme", "municipality", "cluster").order_by("-opens_on")]
 
 
@@ -190,8 +191,8 @@ def results(request, wave_id: int, municipality: int | None = None,
     institute staff, the cluster for its coordinator, the municipality for its coordinator);
     `municipality` or `cluster` for one of them. Figures are published per unit only."""
     scope = scope_for(request.user)
-    wave = scope.result_waves().select_related("instrument", "programme", "municipality",
-                                               "cluster").filter(pk=wave_id).first()
+    wave = scope_selectors.result_waves(scope).select_related(
+        "instrument", "programme", "municipality", "cluster").filter(pk=wave_id).first()
     if wave is None:
         raise Http404
     allowed = readable_municipalities(scope, wave)

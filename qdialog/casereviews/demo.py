@@ -99,3 +99,8 @@ def load(municipality, coordinator, participant) -> None:
         Recommendation.objects.create(
             review=review, addressee="youth_office", priority="high",
             text="Mitteilende erhalten binnen einer Woche eine Rückmeldung.")
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    load(ctx.first_model, ctx.coordinator, ctx.participant)

@@ -3,7 +3,7 @@ coordinator who holds no seat sees only the published summary."""
 
 import rules
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 
 def _seat(user, review):

@@ -49,3 +49,12 @@ def learning(reviews) -> dict:
         "factor_total": sum(cells.values()),
         "patterns": [(label, patterns.get(kind, 0)) for kind, label in PatternKind.choices],
     }
+
+
+def person_data(user) -> dict:
+    """What this app holds about a person, for their data export (accounts/personal_data)."""
+    from .models import ReviewMember
+
+    return {"case_review_seats": [{"review": r.review.title, "team": r.get_team_display(),
+                                   "role": r.role} for r in ReviewMember.objects.filter(
+                                       user=user).select_related("review")]}

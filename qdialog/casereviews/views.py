@@ -18,7 +18,7 @@ from qdialog.core.access import require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope
 
 from . import selectors, services
 from .forms import PARTS, FactorForm, ReviewForm, SummaryForm

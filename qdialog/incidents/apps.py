@@ -6,3 +6,8 @@ class IncidentsConfig(AppConfig):
     name = "qdialog.incidents"
     label = "incidents"
     verbose_name = _("Near-miss and incident reports")
+
+    def ready(self):
+        from qdialog.core.registry import demo_steps
+
+        demo_steps.register("qdialog.incidents.demo.step", order=40)

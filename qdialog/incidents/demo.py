@@ -100,3 +100,8 @@ def load(programme, coordinator) -> None:
                 if status == IncidentStatus.PUBLISHED else None,
                 featured=index == 3))
         IncidentReport.objects.bulk_create(reports)
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    load(ctx.programme, ctx.coordinator)

@@ -2,7 +2,7 @@
 
 import rules
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 
 @rules.predicate

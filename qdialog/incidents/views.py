@@ -17,8 +17,8 @@ from qdialog.core.access import require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers, find_in_fields
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
 from qdialog.tenancy.models import Programme
+from qdialog.tenancy.scope import get_in_scope
 
 from . import selectors, services
 from .forms import PublishForm, SystemForm, TriageForm

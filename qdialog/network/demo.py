@@ -43,3 +43,8 @@ def load(programme) -> None:
         ContactPerson.objects.create(organisation=hub, name="Kinderschutzkoordination",
                                      function="ASD-Leitung",
                                      email=f"kinderschutz@{short.lower()}.example.org")
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    load(ctx.programme)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qdialog.core.access import attachment, require_rule
 from qdialog.core.audit import instance_create, instance_delete
-from qdialog.core.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope
 
 from . import graph
 from .forms import ContactForm, RelationForm

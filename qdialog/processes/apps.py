@@ -6,3 +6,9 @@ class ProcessesConfig(AppConfig):
     name = "qdialog.processes"
     label = "processes"
     verbose_name = _("Quality development processes")
+
+    def ready(self):
+        from qdialog.core.registry import demo_steps, person_data
+
+        demo_steps.register("qdialog.processes.demo.step", order=30)
+        person_data.register("qdialog.processes.selectors.person_data", order=30)

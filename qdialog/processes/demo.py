@@ -133,3 +133,8 @@ def _events(process, municipality, today) -> None:
             event.open_points = "Termin der Arbeitsgruppe abstimmen."
             event.save(update_fields=["minutes", "open_points"])
             Decision.objects.create(event=event, text=decision)
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    load(ctx.programme, ctx.institute, ctx.coordinator)

@@ -1,6 +1,6 @@
 import rules
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 
 @rules.predicate

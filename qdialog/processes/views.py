@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.processes import selectors as scope_selectors
+from qdialog.tenancy.scope import get_in_scope
 
 from . import services
 from .forms import GroupForm, MemberForm, PhaseForm, ProcessForm
@@ -34,7 +35,7 @@ def _cluster(request, pk, manage=False):
 
 
 def _process(request, pk, manage=False):
-    process = get_in_scope(request.scope.processes().select_related(
+    process = get_in_scope(scope_selectors.processes_visible(request.scope).select_related(
         "municipality__programme", "municipality__cluster", "cluster__programme", "institute",
         "lead"), pk=pk)
     require_rule("processes.manage_process" if manage else "processes.view_process",

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from qdialog.accounts.mfa import mfa_missing
 from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
-from qdialog.core.scope import get_in_scope, scope_for
+from qdialog.processes import selectors as scope_selectors
 from qdialog.tenancy.models import Cluster, Municipality
+from qdialog.tenancy.scope import get_in_scope, scope_for
 
 from . import services
 from .forms import (
@@ -37,7 +38,7 @@ from .views import INVALID, _process, where
 
 def _event(request, pk, manage=False):
     event = get_in_scope(Event.objects.filter(
-        process__in=request.scope.processes()).select_related(
+        process__in=scope_selectors.processes_visible(request.scope)).select_related(
         "process__municipality__programme", "process__municipality__cluster",
         "process__cluster__programme"), pk=pk)
     require_rule("processes.manage_process" if manage else "processes.view_event",

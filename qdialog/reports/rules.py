@@ -7,7 +7,7 @@ import rules
 from django.http import Http404
 
 from qdialog.analysis.access import readable_municipalities, reads_whole_wave
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 from .models import ReportKind
 

@@ -15,8 +15,9 @@ from qdialog.analysis.access import readable_wave, reads_whole_wave, visible_mun
 from qdialog.core.access import attachment, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.surveys import selectors as scope_selectors
 from qdialog.surveys.models import WaveStatus
+from qdialog.tenancy.scope import get_in_scope
 
 from . import selectors, services
 from .models import Report, ReportKind
@@ -71,7 +72,7 @@ def report_create(request, pk):
 
 def _report(request, report_pk, rule="reports.view"):
     report = get_in_scope(Report.objects.filter(
-        wave__in=request.scope.result_waves()).select_related(
+        wave__in=scope_selectors.result_waves(request.scope)).select_related(
         "wave__programme", "municipality", "cluster"), pk=report_pk)
     require_rule(rule, request.user, report)
     return report

@@ -11,3 +11,8 @@ PERIODS = {"answers": 60, "free_texts": 24, "case_reviews": 120, "incident_repor
 
 def load(programme) -> RetentionPolicy:
     return RetentionPolicy.objects.create(programme=programme, **PERIODS)
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    load(ctx.programme)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qdialog.core.access import attachment
 from qdialog.core.audit import instance_update, log_action
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope
 
 from . import services
 from .models import ExportKind, RetentionPolicy, ShredderExport

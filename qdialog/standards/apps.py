@@ -6,3 +6,9 @@ class StandardsConfig(AppConfig):
     name = "qdialog.standards"
     label = "standards"
     verbose_name = _("Standards and quality concept")
+
+    def ready(self):
+        from qdialog.core.registry import demo_steps, person_data
+
+        demo_steps.register("qdialog.standards.demo.step", order=60)
+        person_data.register("qdialog.standards.selectors.person_data", order=60)

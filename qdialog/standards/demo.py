@@ -75,3 +75,8 @@ def load(municipality, coordinator, participant) -> None:
                         "Vereinbarungen, die die Akteure des Kinderschutzes im Landkreis "
                         "gemeinsam erarbeitet und der Jugendhilfeausschuss beschlossen hat."})
     assert Standard.objects.filter(municipality=municipality).count() == len(DOCS)
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    load(ctx.first_model, ctx.coordinator, ctx.participant)

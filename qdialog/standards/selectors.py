@@ -93,3 +93,25 @@ def catalogue(municipality, status=None):
 
 
 ADOPTED_KINDS = (StandardStatus.ADOPTED,)
+
+
+def person_data(user) -> dict:
+    """What this app holds about a person, for their data export (accounts/personal_data)."""
+    from .models import Amendment, Comment, Rating
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "comments": [{"document": str(c.standard), "paragraph": c.paragraph + 1,
+                      "text": c.text, "at": iso(c.created_at)}
+                     for c in Comment.objects.filter(author=user).select_related("standard")],
+        "amendments": [{"document": str(a.standard), "proposal": a.proposal,
+                        "reason": a.reason, "status": a.status, "at": iso(a.created_at)}
+                       for a in Amendment.objects.filter(author=user).select_related(
+                           "standard")],
+        "consent_ratings": [{"document": str(r.standard), "version": r.version,
+                             "value": r.value, "statement": r.statement}
+                            for r in Rating.objects.filter(user=user).select_related(
+                                "standard")],
+    }

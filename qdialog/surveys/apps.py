@@ -6,3 +6,8 @@ class SurveysConfig(AppConfig):
     name = "qdialog.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from qdialog.core.registry import demo_steps
+
+        demo_steps.register("qdialog.surveys.demo.step", order=10)

@@ -161,3 +161,8 @@ def load(programme, actor) -> dict:
             "t0_responses": len(responses), "t1_responses": len(t1_responses),
             "demo_code": AccessCode.objects.filter(wave=t2, used=False,
                                                    kind=CodeKind.PERSONAL).first().code}
+
+
+def step(ctx) -> None:
+    """This app's part of the demo programme (registered in apps.py, run by seed-demo)."""
+    ctx.programme.demo_surveys = load(ctx.programme, ctx.staff)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from .models import AccessCode, CodeKind, Response, Wave
+from .models import AccessCode, CodeKind, Instrument, Response, Wave
 
 
 def wave_counts(*, wave: Wave) -> dict:
@@ -36,3 +36,33 @@ def waves_for(queryset) -> list[Wave]:
     return list(queryset.select_related("instrument", "municipality", "cluster", "programme")
                 .annotate(n_responses=Count("responses", distinct=True))
                 .order_by("-opens_on", "title"))
+
+
+# --- what a person may see (their Scope, tenancy/scope.py, applied to surveys) -----------------
+def waves_followed(scope):
+    """Survey waves the person may follow and manage (not participants)."""
+    return Wave.objects.filter(
+        Q(programme_id__in=scope.institute_programmes)
+        | Q(cluster_id__in=scope.coordinated_clusters)
+        | Q(municipality__cluster_id__in=scope.coordinated_clusters)
+        | Q(municipality_id__in=scope.coordinated_municipalities))
+
+
+def result_waves(scope):
+    """Waves whose results the person may read: those they follow, and the programme- or
+    cluster-wide waves that cover a municipality they coordinate (its part only)."""
+    covering = Q(municipality__isnull=True) & (
+        Q(cluster__isnull=True, programme_id__in=scope.coordinated_programmes)
+        | Q(cluster_id__in=scope.coordinated_clusters)
+        | Q(cluster__municipalities__in=scope.coordinated_municipalities))
+    return Wave.objects.filter(Q(pk__in=waves_followed(scope).values("pk")) | covering) \
+        .distinct()
+
+
+def instruments_visible(scope):
+    """Instruments the person may see: the programme's own, and their municipalities'."""
+    return Instrument.objects.filter(
+        Q(programme_id__in=scope.institute_programmes)
+        | Q(programme_id__in=scope.coordinated_programmes, municipality__isnull=True)
+        | Q(municipality__cluster_id__in=scope.coordinated_clusters)
+        | Q(municipality_id__in=scope.coordinated_municipalities))

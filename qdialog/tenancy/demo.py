@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from qdialog.core.registry import demo_steps
 
 from .models import (
     Bundesland,
@@ -27,6 +30,18 @@ from .models import (
     Role,
 )
 from .services import municipality_update, organisation_create
+
+
+@dataclass
+class DemoContext:
+    """What each app's demo step gets: the programme and the people to act as."""
+
+    programme: Programme
+    institute: Organisation
+    first_model: Municipality
+    coordinator: object
+    participant: object
+    staff: object
 
 DEMO_SLUG = "aus-fehlern-lernen-demo"
 DEMO_PASSWORD = "qdialog-demo"
@@ -171,31 +186,12 @@ def _demo_load() -> Programme:
     organisation_create(actor=coordinator, municipality=first_model, fields={
         "name": "Schulsozialarbeit Ahrenmoor", "professional_system": ProfessionalSystem.SCHOOL,
         "description": "Schulsozialarbeit an vier Schulen des Landkreises"})
-    # later capabilities extend the demo with their data
-    from qdialog.surveys import demo as survey_demo
-
-    programme.demo_surveys = survey_demo.load(programme, people[Role.INSTITUTE_STAFF])
-    from qdialog.network import demo as network_demo
-    from qdialog.processes import demo as process_demo
-
-    network_demo.load(programme)
-
-    process_demo.load(programme, institute, coordinator)
-    from qdialog.incidents import demo as incident_demo
-
-    incident_demo.load(programme, coordinator)
-    from qdialog.casereviews import demo as review_demo
-
-    review_demo.load(first_model, coordinator, people[Role.PARTICIPANT])
-    from qdialog.standards import demo as standard_demo
-
-    standard_demo.load(first_model, coordinator, people[Role.PARTICIPANT])
-    from qdialog.actions import demo as action_demo
-
-    action_demo.load(programme, people[Role.PARTICIPANT])
-    from qdialog.retention import demo as retention_demo
-
-    retention_demo.load(programme)
+    # every app adds its part (registered in its apps.py: qdialog/core/registry.py)
+    context = DemoContext(programme=programme, institute=institute, first_model=first_model,
+                          coordinator=coordinator, participant=people[Role.PARTICIPANT],
+                          staff=people[Role.INSTITUTE_STAFF])
+    for step in demo_steps:
+        step(context)
     return programme
 
 

@@ -1,7 +1,7 @@
 """Programme → numbered clusters → municipalities → organisations, and who may do what where.
 
 The tenant is the programme; every object below it carries its programme so that scoping is one
-indexed filter. Memberships give a person a role with a scope (see qdialog/core/scope.py).
+indexed filter. Memberships give a person a role with a scope (see qdialog/tenancy/scope.py).
 """
 
 from django.conf import settings

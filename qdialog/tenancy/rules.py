@@ -1,13 +1,13 @@
 """Permission predicates (django-rules). Views and templates ask these, never `if role == …`.
 
-Each predicate reads the person's Scope (qdialog/core/scope.py), so there is one source of truth.
+Each predicate reads the person's Scope (qdialog/tenancy/scope.py), so there is one source of truth.
 Test them with `rules.test_rule("tenancy.manage_municipality", user, municipality)` or, in
 templates, `{% test_rule "tenancy.manage_municipality" user municipality as can_manage %}`.
 """
 
 import rules
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 
 @rules.predicate

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from qdialog.core.models import AuditEntry
-from qdialog.core.scope import Scope
+from qdialog.tenancy.scope import Scope
 
 from .models import (
     Cluster,

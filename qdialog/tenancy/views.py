@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
-from qdialog.core.scope import get_in_scope
+from qdialog.surveys import selectors as scope_selectors
+from qdialog.tenancy.scope import get_in_scope
 
 from . import selectors, services
 from .forms import (
@@ -161,7 +162,7 @@ def municipality_create(request, slug):
 @login_required
 def municipality_detail(request, pk):
     municipality = _municipality(request, pk)
-    surveys = (request.scope.result_waves()
+    surveys = (scope_selectors.result_waves(request.scope)
                .filter(programme_id=municipality.programme_id)
                .filter(Q(municipality=municipality) | Q(municipality__isnull=True,
                                                         cluster__isnull=True)

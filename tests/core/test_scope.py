@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 
 def names(qs):

@@ -1,6 +1,6 @@
 from django import template
 
-from qdialog.core.scope import scope_for
+from qdialog.tenancy.scope import scope_for
 
 register = template.Library()
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import form_changes, require_rule
-from qdialog.core.scope import get_in_scope
+from qdialog.surveys import selectors
+from qdialog.tenancy.scope import get_in_scope
 
 from .. import lss, schema, services
 from .. import render as rendering
@@ -25,7 +26,7 @@ INVALID = 400
 
 
 def _instrument(request, pk, edit=False):
-    instrument = get_in_scope(request.scope.instruments().select_related(
+    instrument = get_in_scope(selectors.instruments_visible(request.scope).select_related(
         "programme", "municipality"), pk=pk)
     if edit:
         require_rule("surveys.edit_instrument", request.user, instrument)
@@ -41,8 +42,8 @@ def _form_page(request, context, form):
 def instrument_list(request, slug):
     programme = get_in_scope(request.scope.programmes(), slug=slug)
     require_rule("surveys.create_in_programme", request.user, programme)
-    instruments = request.scope.instruments().filter(programme=programme).select_related(
-        "municipality")
+    instruments = selectors.instruments_visible(request.scope).filter(
+        programme=programme).select_related("municipality")
     return render(request, "surveys/instrument_list.html", {
         "programme": programme, "instruments": instruments, "upload_form": UploadForm()})
 
@@ -73,7 +74,7 @@ def instrument_import(request, slug):
         except lss.LssError as error:
             form.add_error("file", str(error))
     if result is None:
-        instruments = request.scope.instruments().filter(programme=programme)
+        instruments = selectors.instruments_visible(request.scope).filter(programme=programme)
         return render(request, "surveys/instrument_list.html", {
             "programme": programme, "instruments": instruments, "upload_form": form},
             status=INVALID)
@@ -83,7 +84,7 @@ def instrument_import(request, slug):
                                                           spec=result.spec)
     except ValidationError as error:
         form.add_error("file", " ".join(error.messages))
-        instruments = request.scope.instruments().filter(programme=programme)
+        instruments = selectors.instruments_visible(request.scope).filter(programme=programme)
         return render(request, "surveys/instrument_list.html", {
             "programme": programme, "instruments": instruments, "upload_form": form},
             status=INVALID)
@@ -102,7 +103,7 @@ def instrument_detail(request, pk):
     sections = instrument.sections.prefetch_related("items")
     # only the waves this person follows: a programme's instrument is used by many
     # municipalities, whose waves (and names) are theirs
-    waves = (request.scope.result_waves().filter(instrument=instrument)
+    waves = (selectors.result_waves(request.scope).filter(instrument=instrument)
              .select_related("municipality", "cluster", "programme"))
     return render(request, "surveys/instrument_detail.html", {
         "instrument": instrument, "sections": sections, "waves": waves,

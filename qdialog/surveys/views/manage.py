@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from qdialog.core.access import form_changes, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
-from qdialog.core.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope
 
 from .. import codesheet, exports, imports, selectors, services, tasks
 from ..forms import CodesForm, ExtendForm, InvitationsForm, UploadForm, WaveForm
@@ -25,7 +25,7 @@ INVALID = 400
 
 
 def _wave(request, pk, rule="surveys.manage_wave"):
-    wave = get_in_scope(request.scope.waves().select_related(
+    wave = get_in_scope(selectors.waves_followed(request.scope).select_related(
         "instrument", "programme", "municipality", "cluster"), pk=pk)
     require_rule(rule, request.user, wave)
     return wave
@@ -43,7 +43,8 @@ def programme_waves(request, slug):
     require_rule("surveys.create_in_programme", request.user, programme)
     return render(request, "surveys/wave_list.html", {
         "programme": programme, "scope_object": programme,
-        "waves": selectors.waves_for(request.scope.waves().filter(programme=programme)),
+        "waves": selectors.waves_for(
+            selectors.waves_followed(request.scope).filter(programme=programme)),
         "create_url": reverse("surveys:wave_create_programme", args=[slug])})
 
 
@@ -52,22 +53,24 @@ def municipality_waves(request, pk):
     municipality = get_in_scope(request.scope.managed_municipalities()
                                 .select_related("programme", "cluster"), pk=pk)
     require_rule("tenancy.manage_municipality", request.user, municipality)
-    covering = (request.scope.result_waves().filter(programme_id=municipality.programme_id,
-                                                    municipality__isnull=True)
+    programme_id = municipality.programme_id
+    covering = (selectors.result_waves(request.scope)
+                .filter(programme_id=programme_id, municipality__isnull=True)
                 .filter(Q(cluster__isnull=True) | Q(cluster_id=municipality.cluster_id))
                 .select_related("instrument", "cluster").order_by("-opens_on"))
-    instruments = (request.scope.instruments().filter(programme_id=municipality.programme_id)
+    instruments = (selectors.instruments_visible(request.scope).filter(programme_id=programme_id)
                    .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
                    .select_related("municipality").order_by("family", "-version"))
     return render(request, "surveys/wave_list.html", {
         "municipality": municipality, "scope_object": municipality, "covering": covering,
         "instruments": instruments,
-        "waves": selectors.waves_for(request.scope.waves().filter(municipality=municipality)),
+        "waves": selectors.waves_for(
+            selectors.waves_followed(request.scope).filter(municipality=municipality)),
         "create_url": reverse("surveys:wave_create_municipality", args=[pk])})
 
 
 def _wave_create(request, programme, municipality, back):
-    instruments = request.scope.instruments().filter(programme=programme)
+    instruments = selectors.instruments_visible(request.scope).filter(programme=programme)
     if municipality is not None:
         instruments = instruments.filter(municipality__in=[municipality]) | \
             instruments.filter(municipality__isnull=True)
@@ -116,7 +119,7 @@ def wave_detail(request, pk):
 @login_required
 def wave_edit(request, pk):
     wave = _wave(request, pk)
-    instruments = request.scope.instruments().filter(programme=wave.programme)
+    instruments = selectors.instruments_visible(request.scope).filter(programme=wave.programme)
     form = WaveForm(request.POST or None, instance=wave, programme=wave.programme,
                     instruments=instruments,
                     municipality=wave.municipality if not

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from qdialog.tenancy.models import Cluster, Membership, Municipality, Organisation, Programme, Role
+from .models import Cluster, Membership, Municipality, Organisation, Programme, Role
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Scope:
             Q(programme_id__in=self.institute_programmes) | Q(pk__in=self.coordinated_clusters)
         )
 
-    def _municipality_q(self, prefix: str = "") -> Q:
+    def municipality_q(self, prefix: str = "") -> Q:
         return (
             Q(**{f"{prefix}programme_id__in": self.institute_programmes})
             | Q(**{f"{prefix}cluster_id__in": self.coordinated_clusters})
@@ -60,7 +60,7 @@ class Scope:
         )
 
     def municipalities(self) -> QuerySet[Municipality]:
-        return Municipality.objects.filter(self._municipality_q())
+        return Municipality.objects.filter(self.municipality_q())
 
     def managed_municipalities(self) -> QuerySet[Municipality]:
         """Municipalities whose details, organisations and members the person may change."""
@@ -77,32 +77,16 @@ class Scope:
                 | self.participant_municipalities)
         )
 
+    @property
+    def coordinated_programmes(self) -> frozenset[int]:
+        """Programmes in which the person coordinates a cluster or a municipality."""
+        return self._coordinated_programmes
+
     def coordinating_programmes(self) -> frozenset[int]:
         """Programmes in which the person is institute staff or a coordinator."""
         return self.institute_programmes | self._coordinated_programmes
 
-    def waves(self):
-        """Survey waves the person may follow and manage (not participants)."""
-        from qdialog.surveys.models import Wave
-
-        return Wave.objects.filter(
-            Q(programme_id__in=self.institute_programmes)
-            | Q(cluster_id__in=self.coordinated_clusters)
-            | Q(municipality__cluster_id__in=self.coordinated_clusters)
-            | Q(municipality_id__in=self.coordinated_municipalities))
-
-    def result_waves(self):
-        """Waves whose results the person may read: those they follow, and the programme- or
-        cluster-wide waves that cover a municipality they coordinate (its part only)."""
-        from qdialog.surveys.models import Wave
-
-        covering = Q(municipality__isnull=True) & (
-            Q(cluster__isnull=True, programme_id__in=self._coordinated_programmes)
-            | Q(cluster_id__in=self.coordinated_clusters)
-            | Q(cluster__municipalities__in=self.coordinated_municipalities))
-        return Wave.objects.filter(Q(pk__in=self.waves().values("pk")) | covering).distinct()
-
-    def _member_clusters(self) -> QuerySet:
+    def member_clusters(self) -> QuerySet:
         """Clusters of the municipalities in which the person coordinates or takes part."""
         own = self.coordinated_municipalities | self.participant_municipalities
         return Municipality.objects.filter(pk__in=own, cluster__isnull=False).values("cluster_id")
@@ -112,28 +96,7 @@ class Scope:
         and those their municipality belongs to."""
         return Cluster.objects.filter(
             Q(programme_id__in=self.institute_programmes) | Q(pk__in=self.coordinated_clusters)
-            | Q(pk__in=self._member_clusters()))
-
-    def processes(self):
-        """Quality development processes of visible municipalities and clusters (events inside
-        are further restricted by the rule processes.view_event)."""
-        from qdialog.processes.models import Process
-
-        return Process.objects.filter(
-            self._municipality_q("municipality__")
-            | Q(cluster__programme_id__in=self.institute_programmes)
-            | Q(cluster_id__in=self.coordinated_clusters)
-            | Q(cluster_id__in=self._member_clusters()))
-
-    def instruments(self):
-        """Instruments the person may see: the programme's own, and their municipalities'."""
-        from qdialog.surveys.models import Instrument
-
-        return Instrument.objects.filter(
-            Q(programme_id__in=self.institute_programmes)
-            | Q(programme_id__in=self._coordinated_programmes, municipality__isnull=True)
-            | Q(municipality__cluster_id__in=self.coordinated_clusters)
-            | Q(municipality_id__in=self.coordinated_municipalities))
+            | Q(pk__in=self.member_clusters()))
 
     # --- predicates (used by qdialog/tenancy/rules.py) ---------------------------------------
     def is_institute_staff(self, programme_id: int | None) -> bool:

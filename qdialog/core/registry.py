@@ -1,0 +1,40 @@
+"""Small registries through which higher apps plug into lower ones, so that a lower app never
+imports a higher one: the demo programme, and whatever else grows across apps.
+
+An app registers in its AppConfig.ready() by dotted path, e.g.
+
+    demo_steps.register("qdialog.incidents.demo.step", order=40)
+
+and the lower app (here tenancy's seed-demo) runs `for step in demo_steps: step(context)`
+without knowing who registered. Dotted paths keep start-up light: nothing is imported until
+the registry is used.
+"""
+
+from __future__ import annotations
+
+from django.utils.module_loading import import_string
+
+
+class Registry:
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, int] = {}
+
+    def register(self, path: str, *, order: int = 100) -> None:
+        self._entries[path] = order
+
+    def __iter__(self):
+        for path, _ in sorted(self._entries.items(), key=lambda e: (e[1], e[0])):
+            yield import_string(path)
+
+    def paths(self) -> list[str]:
+        return [p for p, _ in sorted(self._entries.items(), key=lambda e: (e[1], e[0]))]
+
+
+#: steps that add an app's part to the demo programme: step(context) with the DemoContext of
+#: qdialog/tenancy/demo.py (programme, institute, the first model municipality, its people)
+demo_steps = Registry("demo")
+
+#: what each app holds about a person: person_data(user) -> {section: [records]}, for the
+#: person's data export (DSGVO Art. 15/20, accounts/personal_data.py)
+person_data = Registry("personal data")
