@@ -13,22 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import form_changes, require_rule
+from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
-from qdialog.tenancy.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import csvio, selectors, services
 from .forms import ActionForm, FilterForm, ImportForm, ProgressForm
 from .models import Action
 
-INVALID = 400
 VIEWS = ("list", "organisations", "board", "timeline")
 
 
-def _municipality(request, pk, manage=False):
-    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
-    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+_municipality = municipality_in_scope
 
 
 def _action(request, pk):

@@ -14,22 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import require_rule
+from qdialog.core.access import INVALID, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers
 from qdialog.core.notes import note
-from qdialog.tenancy.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import selectors, services
 from .forms import PARTS, FactorForm, ReviewForm, SummaryForm
 from .models import CaseReview, ContributingFactor, Stage
 
-INVALID = 400
-
-
-def _municipality(request, pk, manage=False):
-    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
-    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+_municipality = municipality_in_scope
 
 
 def _review(request, pk, rule="casereviews.view"):

@@ -3,6 +3,9 @@
 import rules
 from django.http import Http404
 
+#: the status of a page that shows a form again with what to correct
+INVALID = 400
+
 
 def require_rule(name: str, user, obj) -> None:
     """Raise 404 unless the rule allows it: a refused object looks like a missing one."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import require_rule
+from qdialog.core.access import INVALID, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers, find_in_fields
 from qdialog.core.notes import note
@@ -23,8 +23,6 @@ from qdialog.tenancy.scope import get_in_scope
 from . import selectors, services
 from .forms import PublishForm, SystemForm, TriageForm
 from .models import IncidentReport, IncidentStatus, ReportingSystem
-
-INVALID = 400
 
 
 def _owner_context(system=None, municipality=None, programme=None):

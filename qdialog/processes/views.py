@@ -12,21 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import form_changes, require_rule
+from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.core.notes import note
 from qdialog.processes import selectors as scope_selectors
-from qdialog.tenancy.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import services
 from .forms import GroupForm, MemberForm, PhaseForm, ProcessForm
 from .models import Process
 
-INVALID = 400
-
-
-def _municipality(request, pk, manage=False):
-    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
-    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)
+_municipality = municipality_in_scope
 
 
 def _cluster(request, pk, manage=False):
@@ -87,29 +82,27 @@ def cluster_process_list(request, pk):
 @login_required
 def process_create(request, pk):
     municipality = _municipality(request, pk, manage=True)
-    form = ProcessForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        process = services.process_create(actor=request.user, municipality=municipality,
-                                          fields=form.process_fields())
-        messages.success(request, _("The process was created with the phases of the "
-                                    "dialogic model; adapt them as you need."))
-        return redirect("processes:detail", pk=process.pk)
-    return _form(request, {"municipality": municipality, "title": _("New process"),
-                           "cancel_url": reverse("processes:list", args=[pk])}, form)
+    return _create(request, {"municipality": municipality}, _("New process"),
+                   reverse("processes:list", args=[pk]))
 
 
 @login_required
 def cluster_process_create(request, pk):
     cluster = _cluster(request, pk, manage=True)
-    form = ProcessForm(request.POST or None, cluster=cluster)
+    return _create(request, {"cluster": cluster}, _("New process of the cluster"),
+                   reverse("processes:cluster_list", args=[pk]))
+
+
+def _create(request, owner: dict, title: str, cancel_url: str):
+    """A new process of a municipality or a cluster (`owner`), with the default phases."""
+    form = ProcessForm(request.POST or None, **owner)
     if request.method == "POST" and form.is_valid():
-        process = services.process_create(actor=request.user, cluster=cluster,
-                                          fields=form.process_fields())
+        process = services.process_create(actor=request.user, fields=form.process_fields(),
+                                          **owner)
         messages.success(request, _("The process was created with the phases of the "
                                     "dialogic model; adapt them as you need."))
         return redirect("processes:detail", pk=process.pk)
-    return _form(request, {"cluster": cluster, "title": _("New process of the cluster"),
-                           "cancel_url": reverse("processes:cluster_list", args=[pk])}, form)
+    return _form(request, {**owner, "title": title, "cancel_url": cancel_url}, form)
 
 
 def timeline(process):

@@ -175,3 +175,10 @@ def get_in_scope(queryset: QuerySet, **lookup) -> Model:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(f"No {queryset.model._meta.object_name} in scope") from None
+
+
+def municipality_in_scope(request, pk, manage: bool = False) -> Municipality:
+    """The municipality if the person sees it (with `manage`: if they coordinate it), else
+    404 – the one loader the municipality's pages share."""
+    qs = request.scope.managed_municipalities() if manage else request.scope.municipalities()
+    return get_in_scope(qs.select_related("programme", "cluster"), pk=pk)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import form_changes, require_rule
+from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.surveys import selectors as scope_selectors
 from qdialog.tenancy.scope import get_in_scope
 
@@ -25,8 +25,6 @@ from .forms import (
     ProgrammeForm,
     ProgrammeInviteForm,
 )
-
-INVALID = 400  # a form with bad input answers 400 and shows what to correct
 
 
 def _programme(request, slug, rule="tenancy.view_programme"):
@@ -76,21 +74,26 @@ def programme_edit(request, slug):
 def programme_invite(request, slug):
     programme = _programme(request, slug, "tenancy.manage_programme")
     form = ProgrammeInviteForm(request.POST or None, programme=programme)
+    return _invite(request, form, {"programme": programme},
+                   {"programme": programme, "title": _("Invite to the programme")},
+                   lambda: redirect("tenancy:programme", slug=programme.slug))
+
+
+def _invite(request, form, where: dict, page: dict, done):
+    """The invitation form of a programme or a municipality: invite, or show what to fix."""
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extra = {key: data[key] for key in ("cluster", "organisation") if key in data}
         try:
-            services.membership_invite(actor=request.user, programme=programme,
-                                       email=form.cleaned_data["email"],
-                                       display_name=form.cleaned_data["display_name"],
-                                       role=form.cleaned_data["role"],
-                                       cluster=form.cleaned_data["cluster"],
-                                       base_url=_base_url(request))
+            services.membership_invite(actor=request.user, email=data["email"],
+                                       display_name=data["display_name"], role=data["role"],
+                                       base_url=_base_url(request), **where, **extra)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The invitation was sent."))
-            return redirect("tenancy:programme", slug=programme.slug)
-    return _form_page(request, "tenancy/form.html",
-                      {"programme": programme, "title": _("Invite to the programme")}, form)
+            return done()
+    return _form_page(request, "tenancy/form.html", page, form)
 
 
 @login_required
@@ -285,22 +288,10 @@ def member_list(request, pk):
 def member_invite(request, pk):
     municipality = _municipality(request, pk, "tenancy.manage_municipality")
     form = InviteForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_invite(actor=request.user, programme=municipality.programme,
-                                       municipality=municipality,
-                                       email=form.cleaned_data["email"],
-                                       display_name=form.cleaned_data["display_name"],
-                                       role=form.cleaned_data["role"],
-                                       organisation=form.cleaned_data["organisation"],
-                                       base_url=_base_url(request))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The invitation was sent."))
-            return redirect("tenancy:members", pk=municipality.pk)
-    return _form_page(request, "tenancy/form.html",
-                      {"municipality": municipality, "title": _("Invite a person")}, form)
+    return _invite(request, form,
+                   {"programme": municipality.programme, "municipality": municipality},
+                   {"municipality": municipality, "title": _("Invite a person")},
+                   lambda: redirect("tenancy:members", pk=municipality.pk))
 
 
 @login_required

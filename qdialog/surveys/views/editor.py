@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import form_changes, require_rule
+from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.surveys import selectors
 from qdialog.tenancy.scope import get_in_scope
 
@@ -21,8 +21,6 @@ from .. import render as rendering
 from ..default_instrument import INSTRUMENT
 from ..forms import InstrumentForm, ItemForm, SectionForm, UploadForm
 from ..models import Item, Section
-
-INVALID = 400
 
 
 def _instrument(request, pk, edit=False):

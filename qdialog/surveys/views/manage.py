@@ -13,15 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from qdialog.core.access import form_changes, require_rule
+from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
 from qdialog.tenancy.scope import get_in_scope
 
 from .. import codesheet, exports, imports, selectors, services, tasks
 from ..forms import CodesForm, ExtendForm, InvitationsForm, UploadForm, WaveForm
-
-INVALID = 400
 
 
 def _wave(request, pk, rule="surveys.manage_wave"):
