@@ -8,7 +8,8 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self):
-        from qdialog.core.registry import demo_steps, person_data
+        from qdialog.core.registry import demo_steps, person_data, timeline_sources
 
         demo_steps.register("qdialog.actions.demo.step", order=70)
         person_data.register("qdialog.actions.selectors.person_data", order=70)
+        timeline_sources.register("qdialog.actions.selectors.timeline_entries", order=30)

@@ -120,3 +120,14 @@ def person_data(user) -> dict:
                            for n in ProgressNote.objects.filter(author=user).select_related(
                                "action")],
     }
+
+
+def timeline_entries(process) -> list[dict]:
+    """The due dates of the process's municipality's actions (a cluster's process has none)."""
+    from .models import Action
+
+    if not process.municipality_id:
+        return []
+    return [{"date": a.due_on, "end": None, "kind": "action", "object": a}
+            for a in Action.objects.filter(municipality_id=process.municipality_id,
+                                           due_on__isnull=False)]

@@ -38,3 +38,7 @@ demo_steps = Registry("demo")
 #: what each app holds about a person: person_data(user) -> {section: [records]}, for the
 #: person's data export (DSGVO Art. 15/20, accounts/personal_data.py)
 person_data = Registry("personal data")
+
+#: what a process's timeline shows besides its phases and events: source(process) -> entries
+#: ({"date", "end", "kind", "object"}), e.g. the survey waves of its municipality
+timeline_sources = Registry("timeline")

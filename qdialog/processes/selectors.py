@@ -1,6 +1,9 @@
-"""What the processes pages read: the processes a person may see."""
+"""What the processes pages read: the processes a person may see, a process's timeline."""
 
 from django.db.models import Q
+from django.utils import timezone
+
+from qdialog.core.registry import timeline_sources
 
 from .models import Process
 
@@ -23,3 +26,17 @@ def person_data(user) -> dict:
                              "organisation": str(g.organisation), "role": g.role}
                             for g in GroupMember.objects.filter(person=user).select_related(
                                 "group__process", "organisation")]}
+
+
+def timeline(process):
+    """Phases, events and what the other apps add (survey waves, adopted standards, due
+    actions – registered as `timeline_sources` in their apps.py), in date order, undated last.
+    Each entry: {"date", "end", "kind", "object"}."""
+    entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p}
+               for p in process.phases.all()]
+    entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
+                 "object": e} for e in process.events.all()]
+    for source in timeline_sources:
+        entries += source(process)
+    dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
+    return dated + [e for e in entries if not e["date"]]

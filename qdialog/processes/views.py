@@ -7,17 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.core.notes import note
-from qdialog.processes import selectors as scope_selectors
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
-from . import services
+from . import selectors, services
 from .forms import GroupForm, MemberForm, PhaseForm, ProcessForm
 from .models import Process
 
@@ -30,7 +28,7 @@ def _cluster(request, pk, manage=False):
 
 
 def _process(request, pk, manage=False):
-    process = get_in_scope(scope_selectors.processes_visible(request.scope).select_related(
+    process = get_in_scope(selectors.processes_visible(request.scope).select_related(
         "municipality__programme", "municipality__cluster", "cluster__programme", "institute",
         "lead"), pk=pk)
     require_rule("processes.manage_process" if manage else "processes.view_process",
@@ -105,41 +103,11 @@ def _create(request, owner: dict, title: str, cancel_url: str):
     return _form(request, {**owner, "title": title, "cancel_url": cancel_url}, form)
 
 
-def timeline(process):
-    """Phases, events, the survey waves of the municipality (or the cluster's common waves), its
-    adopted standards and the due dates of its actions, in date order (undated phases last)."""
-    from qdialog.surveys.models import Wave
-
-    entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p}
-               for p in process.phases.all()]
-    if process.is_cluster_process:
-        waves = Wave.objects.filter(cluster_id=process.cluster_id, municipality__isnull=True)
-    else:
-        waves = Wave.objects.filter(municipality_id=process.municipality_id)
-    waves = waves.select_related("instrument")
-    entries += [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
-                for w in waves]
-    entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
-                 "object": e} for e in process.events.all()]
-    if not process.is_cluster_process:
-        from qdialog.actions.models import Action
-        from qdialog.standards.models import Standard
-
-        entries += [{"date": s.adopted_on, "end": None, "kind": "standard", "object": s}
-                    for s in Standard.objects.filter(municipality_id=process.municipality_id,
-                                                     adopted_on__isnull=False)]
-        entries += [{"date": a.due_on, "end": None, "kind": "action", "object": a}
-                    for a in Action.objects.filter(municipality_id=process.municipality_id,
-                                                   due_on__isnull=False)]
-    dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
-    return dated + [e for e in entries if not e["date"]]
-
-
 @login_required
 def process_detail(request, pk):
     process = _process(request, pk)
     return render(request, "processes/process_detail.html", {
-        **where(process), "phases": process.phases.all(), "timeline": timeline(process),
+        **where(process), "phases": process.phases.all(), "timeline": selectors.timeline(process),
         "events": process.events.all(),
         "groups": process.groups.prefetch_related("members__organisation", "members__person")})
 

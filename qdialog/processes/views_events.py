@@ -19,11 +19,10 @@ from django.views.decorators.http import require_POST
 from qdialog.accounts.mfa import mfa_missing
 from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
-from qdialog.processes import selectors as scope_selectors
 from qdialog.tenancy.models import Cluster, Municipality
 from qdialog.tenancy.scope import get_in_scope, scope_for
 
-from . import services
+from . import selectors, services
 from .forms import (
     AgendaItemForm,
     DecisionForm,
@@ -38,7 +37,7 @@ from .views import INVALID, _process, where
 
 def _event(request, pk, manage=False):
     event = get_in_scope(Event.objects.filter(
-        process__in=scope_selectors.processes_visible(request.scope)).select_related(
+        process__in=selectors.processes_visible(request.scope)).select_related(
         "process__municipality__programme", "process__municipality__cluster",
         "process__cluster__programme"), pk=pk)
     require_rule("processes.manage_process" if manage else "processes.view_event",

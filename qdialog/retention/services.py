@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from qdialog.core.audit import log_action
+from qdialog.core.audit import instance_update, log_action
+from qdialog.core.models import AuditAction
 from qdialog.core.notes import note
 
 from .models import ExportKind, RetentionPolicy, ShredderExport
@@ -219,3 +220,22 @@ def expire_exports(today=None) -> int:
                    summary=note(gettext_noop("retention: %(count)s expired exports deleted"),
                                 count=len(pks)))
     return sum(len(pks) for pks in by_programme.values())
+
+
+@transaction.atomic
+def policy_save(*, actor, programme, fields: dict) -> RetentionPolicy:
+    """Store the programme's periods (the first save creates them), audited."""
+    policy, created = RetentionPolicy.objects.select_for_update().get_or_create(
+        programme=programme)
+    if created:
+        log_action(actor=actor, action=AuditAction.CREATE, obj=policy)
+    instance_update(actor=actor, instance=policy, fields=fields)
+    return policy
+
+
+def export_open(*, actor, export: ShredderExport) -> ShredderExport:
+    """Record that a person downloads a retention export."""
+    log_action(actor=actor, action=AuditAction.EXPORT, obj=export.programme,
+               municipality_id=export.municipality_id,
+               summary=note(gettext_noop("retention export %(number)s"), number=export.pk))
+    return export

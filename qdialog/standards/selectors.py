@@ -115,3 +115,14 @@ def person_data(user) -> dict:
                             for r in Rating.objects.filter(user=user).select_related(
                                 "standard")],
     }
+
+
+def timeline_entries(process) -> list[dict]:
+    """The adopted standards of the process's municipality (a cluster's process has none)."""
+    from .models import Standard
+
+    if not process.municipality_id:
+        return []
+    return [{"date": s.adopted_on, "end": None, "kind": "standard", "object": s}
+            for s in Standard.objects.filter(municipality_id=process.municipality_id,
+                                             adopted_on__isnull=False)]

@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from qdialog.core.registry import demo_steps
+        from qdialog.core.registry import demo_steps, timeline_sources
 
         demo_steps.register("qdialog.surveys.demo.step", order=10)
+        timeline_sources.register("qdialog.surveys.selectors.timeline_entries", order=10)

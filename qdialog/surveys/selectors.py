@@ -66,3 +66,13 @@ def instruments_visible(scope):
         | Q(programme_id__in=scope.coordinated_programmes, municipality__isnull=True)
         | Q(municipality__cluster_id__in=scope.coordinated_clusters)
         | Q(municipality_id__in=scope.coordinated_municipalities))
+
+
+def timeline_entries(process) -> list[dict]:
+    """The survey waves of the process's municipality (or the cluster's common waves)."""
+    if process.cluster_id and not process.municipality_id:
+        waves = Wave.objects.filter(cluster_id=process.cluster_id, municipality__isnull=True)
+    else:
+        waves = Wave.objects.filter(municipality_id=process.municipality_id)
+    return [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
+            for w in waves.select_related("instrument")]

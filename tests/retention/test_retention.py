@@ -299,3 +299,18 @@ def test_case_review_archive_only_for_the_municipalitys_coordinators(client_for,
     assert municipal not in page.content.decode()
     assert municipal in client_for("mia").get(
         reverse("retention:municipality", args=[world.m1.pk])).content.decode()
+
+
+def test_looking_at_the_settings_stores_nothing(client_for, world):
+    client = client_for("alice")
+    assert client.get(reverse("retention:settings", args=["alpha"])).status_code == 200
+    assert not RetentionPolicy.objects.exists()
+    assert not AuditEntry.objects.exclude(action="login").exists()
+    bad = client.post(reverse("retention:settings", args=["alpha"]), {"answers": "-3"})
+    assert bad.status_code == 400 and 'value="-3"' in bad.content.decode()
+    assert not RetentionPolicy.objects.exists()
+    ok = client.post(reverse("retention:settings", args=["alpha"]), {"answers": "24"})
+    assert ok.status_code == 302
+    assert RetentionPolicy.objects.get(programme=world.a).answers == 24
+    assert AuditEntry.objects.filter(actor=world.people["alice"], action="create").exists()
+    assert AuditEntry.objects.filter(actor=world.people["alice"], action="update").exists()
