@@ -94,9 +94,8 @@ def instance_update(*, actor, instance: models.Model, fields: dict[str, Any],
         setattr(instance, name, value)
     instance.full_clean()
     instance.save()
-    if changes:
-        log_action(actor=actor, action=AuditAction.UPDATE, obj=instance, changes=changes,
-                   summary=summary)
+    log_action(actor=actor, action=AuditAction.UPDATE, obj=instance, changes=changes,
+               summary=summary)
     return changes
 
 

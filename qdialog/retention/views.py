@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import attachment, require_rule
-from qdialog.tenancy.scope import get_in_scope
+from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import selectors, services
 from .forms import PolicyForm
@@ -74,8 +74,7 @@ def export_download(request, slug, pk):
 
 def _municipality(request, pk):
     """Coordinators of the municipality and the programme's institute staff."""
-    return get_in_scope(request.scope.managed_municipalities().select_related("programme"),
-                        pk=pk)
+    return municipality_in_scope(request, pk, manage=True)
 
 
 @login_required
