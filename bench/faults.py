@@ -295,4 +295,7 @@ def run_faults(args, cluster):
 
 
 if __name__ == "__main__":
-    main()
+    from qdialog.core.scoping import unscoped
+
+    with unscoped("a script that arranges and measures data of its own"):
+        main()

@@ -226,4 +226,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    from qdialog.core.scoping import unscoped
+
+    with unscoped("a script that arranges and measures data of its own"):
+        main()

@@ -85,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import execute_from_command_line
 
         django.setup()
-        execute_from_command_line(["qdialog", command, *rest])
+        from qdialog.core.scoping import unscoped
+
+        # Commands act for the operator on the whole installation; the web server's requests
+        # run in threads or processes of their own and are fenced by the middleware.
+        with unscoped("an operator's command acts on the whole installation"):
+            execute_from_command_line(["qdialog", command, *rest])
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else _fail(exit_.code)
     except KeyboardInterrupt:

@@ -330,6 +330,9 @@ QDIALOG_SHREDDER_EXPORT_DAYS = env.int("QDIALOG_SHREDDER_EXPORT_DAYS", default=3
 #: a report (or a part of a ZIP bundle) whose worker has shown no sign of life for this many
 #: seconds is taken for dead: marked failed, to be tried again
 QDIALOG_REPORT_LEASE_SECONDS = env.int("QDIALOG_REPORT_LEASE_SECONDS", default=600)
+# A tenant query that escaped every fence (qdialog/core/scoping.py) is a defect: with this on
+# (development, tests) it raises; in production the person gets a plain 404.
+QDIALOG_SCOPE_ERRORS_RAISE = env.bool("QDIALOG_SCOPE_ERRORS_RAISE", default=DEBUG)
 # New answer sets of a wave are rewritten together in a random order once this many have come
 # in (surveys/mixing.py), so that the database does not keep the order they arrived in.
 QDIALOG_MIX_BATCH = env.int("QDIALOG_MIX_BATCH", default=10)

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -5,12 +7,29 @@ from django.urls import include, path, re_path
 from qdialog.accounts import views as account_views
 from qdialog.api.api import api
 from qdialog.core import views as core_views
+from qdialog.core.scoping import unscoped
 
 admin.site.site_header = "qdialog – Betrieb"
 admin.site.site_title = "qdialog"
 # The admin site's own login form knows passwords only; operators log in through allauth, with
 # its second step when TOTP is set up (and required: accounts/mfa.py).
 admin.site.login = secure_admin_login(admin.site.login)
+_admin_view = admin.site.admin_view
+
+
+def _operator_view(view, cacheable=False):
+    """Operators set up programmes and memberships for the whole installation: the admin site's
+    pages (each checks is_staff first, in admin_view) are opened past the tenant fence."""
+    checked = _admin_view(view, cacheable)
+
+    @wraps(checked)
+    def operator_page(request, *args, **kwargs):
+        with unscoped("the admin site is the operators' tool for the whole installation"):
+            return checked(request, *args, **kwargs)
+    return operator_page
+
+
+admin.site.admin_view = _operator_view
 
 urlpatterns = [
     path("", core_views.home, name="home"),

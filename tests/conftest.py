@@ -44,8 +44,19 @@ def _audit_walk():
     install()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_code_unscoped():
+    """Test code sets up and inspects every programme; the requests it makes are fenced by the
+    middleware as in production (tests/core/test_fence.py checks the fence itself)."""
+    from qdialog.core.scoping import unscoped
+
+    with unscoped("test code arranges and inspects data of several programmes"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
+    settings.QDIALOG_SCOPE_ERRORS_RAISE = True
     # Argon2 is tested on its own (tests/accounts); elsewhere a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                                  "django.contrib.auth.hashers.Argon2PasswordHasher"]

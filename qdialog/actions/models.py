@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.choices import Priority
 from qdialog.core.models import MunicipalityScoped
+from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Municipality, Organisation
 
 
@@ -71,6 +72,8 @@ class Action(MunicipalityScoped, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TenantManager("municipality__programme")
+
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -100,6 +103,8 @@ class ProgressNote(models.Model):
     text = models.TextField(_("progress note"), blank=True)
     status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
     status_to = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+
+    objects = TenantManager("action__municipality__programme")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from qdialog.core.scoping import unscoped
+
 from .models import OPEN_STATUSES, Action
 
 DUE_SOON_DAYS = 7
@@ -52,5 +54,6 @@ def send_reminders(today=None) -> int:
 
 
 @task()
+@unscoped("a background task acts on what an authorised service queued")
 def send_reminders_task():
     return send_reminders()

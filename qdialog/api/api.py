@@ -19,7 +19,7 @@ from qdialog.analysis.engine import GroupFigures, wave_results
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
 from qdialog.surveys import selectors as scope_selectors
-from qdialog.tenancy.scope import scope_for
+from qdialog.tenancy.scope import fence_for, scope_for
 
 from .models import ApiToken
 
@@ -30,6 +30,7 @@ class TokenAuth(HttpBearer):
         if user is None or mfa_missing(user):  # a token is no way around the second factor
             return None
         request.user = user
+        request.scope = fence_for(user)
         return user
 
 

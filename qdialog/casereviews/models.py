@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.choices import Priority, SystemLevel
 from qdialog.core.models import MunicipalityScoped
+from qdialog.core.scoping import TenantManager
 from qdialog.incidents.models import AgeBand
 from qdialog.tenancy.models import Municipality, ProfessionalSystem
 
@@ -107,6 +108,8 @@ class CaseReview(MunicipalityScoped, models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TenantManager("municipality__programme")
+
     class Meta:
         verbose_name = _("case review")
         verbose_name_plural = _("case reviews")
@@ -155,6 +158,8 @@ class ReviewMember(_Part):
     organisation_type = models.CharField(_("organisation type"), max_length=32,
                                          choices=ORG_TYPES)
 
+    objects = TenantManager("review__municipality__programme")
+
     class Meta:
         verbose_name = _("review member")
         verbose_name_plural = _("review members")
@@ -182,6 +187,8 @@ class Source(_Part):
     anonymised = models.BooleanField(_("anonymised"), default=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = TenantManager("review__municipality__programme")
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -201,6 +208,8 @@ class ChronologyEntry(_Part):
                                         "no exact dates."))
     organisation_type = models.CharField(_("agency"), max_length=32, choices=ORG_TYPES)
     action = models.TextField(_("what the agency did or knew"))
+
+    objects = TenantManager("review__municipality__programme")
 
     class Meta:
         verbose_name = _("chronology entry")
@@ -222,6 +231,8 @@ class Episode(_Part):
     appraisal = models.TextField(_("appraisal"), blank=True,
                                  help_text=_("Was it good or problematic practice, and why?"))
     explanation = models.TextField(_("why it made sense at the time"), blank=True)
+
+    objects = TenantManager("review__municipality__programme")
 
     class Meta:
         verbose_name = _("key practice episode")
@@ -257,6 +268,8 @@ class ContributingFactor(models.Model):
     evidence = models.TextField(_("evidence"), blank=True,
                                 help_text=_("Which source or statement supports it."))
 
+    objects = TenantManager("episode__review__municipality__programme")
+
     class Meta:
         verbose_name = _("contributing factor")
         verbose_name_plural = _("contributing factors")
@@ -291,6 +304,8 @@ class Hypothesis(_Part):
     status = models.CharField(_("status"), max_length=10, choices=HypothesisStatus.choices,
                               default=HypothesisStatus.OPEN)
 
+    objects = TenantManager("review__municipality__programme")
+
     class Meta:
         verbose_name = _("error hypothesis")
         verbose_name_plural = _("error hypotheses")
@@ -318,6 +333,8 @@ class Pattern(_Part):
     description = models.TextField(_("description"))
     generic = models.BooleanField(_("found beyond this case"), default=False)
 
+    objects = TenantManager("review__municipality__programme")
+
     class Meta:
         verbose_name = _("pattern or good practice")
         verbose_name_plural = _("patterns and good practice")
@@ -335,6 +352,8 @@ class Recommendation(_Part):
     addressee = models.CharField(_("addressed to"), max_length=32, choices=ORG_TYPES)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices,
                                 default=Priority.MEDIUM)
+
+    objects = TenantManager("review__municipality__programme")
 
     class Meta:
         verbose_name = _("recommendation")
@@ -354,6 +373,8 @@ class Confirmation(_Part):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                            related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("review__municipality__programme")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "text"],

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .notes import render_note
+from .scoping import TenantManager
 
 
 class AuditAction(models.TextChoices):
@@ -43,6 +44,8 @@ class AuditEntry(models.Model):
                                   blank=True, related_name="+")
     municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("audit entry")

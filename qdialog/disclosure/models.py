@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.scoping import TenantManager
 from qdialog.surveys.models import Wave
 
 
@@ -20,6 +21,8 @@ class Release(models.Model):
     fingerprint = models.CharField(max_length=64)
     plan = models.JSONField(_("disclosure plan"))
     made_on = models.DateField(_("made on"))
+
+    objects = TenantManager("wave__programme")
 
     class Meta:
         verbose_name = _("results release")

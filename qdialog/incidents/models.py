@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.fields import RandomIdField
+from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Municipality, ProfessionalSystem, Programme
 
 
@@ -42,6 +43,8 @@ class ReportingSystem(models.Model):
         help_text=_("Shown on the form below the sanction-free statement, e.g. who signed "
                     "it for the youth office's management."))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("reporting system")
@@ -165,6 +168,8 @@ class IncidentReport(models.Model):
                     "could identify a person or an organisation."))
     published_on = models.DateField(_("published on"), null=True, blank=True)
     featured = models.BooleanField(_("case of the month (Fall des Monats)"), default=False)
+
+    objects = TenantManager("system__programme")
 
     class Meta:
         verbose_name = _("incident or near-miss report")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from qdialog.core import ratelimit
 from qdialog.core.identifiers import find_in_fields
+from qdialog.core.scoping import fence_extend, unscoped
 
 from . import services
 from .forms import FollowupForm, ReportForm
@@ -22,8 +23,11 @@ INVALID, TOO_MANY, GONE = 400, 429, 410
 
 
 def _system(key):
-    return get_object_or_404(ReportingSystem.objects.select_related("programme", "municipality"),
-                             key=key)
+    with unscoped("a reporting system's public key is its address; it names its programme"):
+        system = get_object_or_404(
+            ReportingSystem.objects.select_related("programme", "municipality"), key=key)
+    fence_extend([system.programme_id])  # the report is stored in that programme
+    return system
 
 
 def _limited(request, system, what: str, per_hour: int) -> bool:

@@ -6,6 +6,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Municipality, Organisation
 
 
@@ -36,6 +37,8 @@ class Relation(models.Model):
         _("agreement document"), upload_to="agreements/%Y/", blank=True,
         validators=[FileExtensionValidator(["pdf", "docx", "odt"]), _max_size])
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+
+    objects = TenantManager("municipality__programme")
 
     class Meta:
         verbose_name = _("cooperation relation")
@@ -70,6 +73,8 @@ class ContactPerson(models.Model):
     function = models.CharField(_("function"), max_length=150, blank=True)
     email = models.EmailField(_("work e-mail"), blank=True)
     phone = models.CharField(_("work phone"), max_length=40, blank=True)
+
+    objects = TenantManager("organisation__programme")
 
     class Meta:
         verbose_name = _("contact person")

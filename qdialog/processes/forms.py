@@ -24,6 +24,7 @@ class ProcessForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if municipality is not None or cluster is not None:
             self.instance.municipality, self.instance.cluster = municipality, cluster
+            self.instance.programme = (municipality or cluster).programme
         self.fields["institute"].queryset = self.instance.programme.organisations.filter(
             professional_system=ProfessionalSystem.INSTITUTE)
         self.fields["lead"].queryset = self.instance.people()

@@ -7,7 +7,8 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qdialog.tenancy.models import Cluster, Municipality, Organisation
+from qdialog.core.scoping import TenantManager
+from qdialog.tenancy.models import Cluster, Municipality, Organisation, Programme
 
 
 class PhaseKind(models.TextChoices):
@@ -44,6 +45,9 @@ class Process(models.Model):
                                      verbose_name=_("municipality"))
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="processes", verbose_name=_("cluster"))
+    # The tenant key, set from the municipality or cluster on save (the tenant fence's path).
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="processes",
+                                  editable=False, verbose_name=_("programme"))
     title = models.CharField(_("title"), max_length=200)
     institute = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True,
                                   blank=True, related_name="+",
@@ -62,6 +66,8 @@ class Process(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ProcessStatus.choices,
                               default=ProcessStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("quality development process")
@@ -82,9 +88,10 @@ class Process(models.Model):
         """The municipality or the cluster whose process this is."""
         return self.municipality or self.cluster
 
-    @property
-    def programme(self):
-        return self.owner.programme
+    def save(self, *args, **kwargs):
+        if self.programme_id is None and self.owner is not None:
+            self.programme_id = self.owner.programme_id
+        super().save(*args, **kwargs)
 
     @property
     def is_cluster_process(self) -> bool:
@@ -113,7 +120,7 @@ class Process(models.Model):
 
     @property
     def audit_scope(self):
-        return {"programme_id": self.programme.pk, "municipality_id": self.municipality_id}
+        return {"programme_id": self.programme_id, "municipality_id": self.municipality_id}
 
     @property
     def current_phase(self):
@@ -136,6 +143,8 @@ class Phase(models.Model):
     ends_on = models.DateField(_("end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=PhaseStatus.choices,
                               default=PhaseStatus.PLANNED)
+
+    objects = TenantManager("process__programme")
 
     class Meta:
         verbose_name = _("phase")
@@ -165,6 +174,8 @@ class Group(models.Model):
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
 
+    objects = TenantManager("process__programme")
+
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
@@ -187,6 +198,8 @@ class GroupMember(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+", verbose_name=_("person"))
     role = models.CharField(_("role in the group"), max_length=100, blank=True)
+
+    objects = TenantManager("group__process__programme")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "organisation", "person"],
@@ -223,6 +236,8 @@ class Event(models.Model):
     minutes = models.TextField(_("minutes (Protokoll)"), blank=True)
     open_points = models.TextField(_("open points"), blank=True)
 
+    objects = TenantManager("process__programme")
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -245,6 +260,8 @@ class AgendaItem(models.Model):
     time = models.TimeField(_("time"), null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=300)
     lead = models.CharField(_("led by"), max_length=200, blank=True)
+
+    objects = TenantManager("event__process__programme")
 
     class Meta:
         ordering = ["time", "id"]
@@ -271,6 +288,8 @@ class Invitation(models.Model):
                                       related_name="invitations",
                                       verbose_name=_("invited people"))
 
+    objects = TenantManager("event__process__programme")
+
     class Meta:
         ordering = ["organisation__name"]
         constraints = [models.UniqueConstraint(fields=["event", "organisation"],
@@ -290,6 +309,8 @@ class Decision(models.Model):
     standard = models.ForeignKey("standards.Standard", on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="decisions",
                                  verbose_name=_("concerns the standard"))
+
+    objects = TenantManager("event__process__programme")
 
     class Meta:
         ordering = ["id"]
@@ -317,6 +338,8 @@ class EventFile(models.Model):
         FileExtensionValidator(["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "png",
                                 "jpg", "jpeg"]), _max_20mb])
     uploaded_on = models.DateField(auto_now_add=True)
+
+    objects = TenantManager("event__process__programme")
 
     class Meta:
         ordering = ["title"]

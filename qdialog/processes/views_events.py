@@ -20,7 +20,7 @@ from qdialog.accounts.mfa import mfa_missing
 from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
 from qdialog.tenancy.models import Cluster, Municipality
-from qdialog.tenancy.scope import get_in_scope, scope_for
+from qdialog.tenancy.scope import fence_for, get_in_scope, scope_for
 
 from . import selectors, services
 from .forms import (
@@ -279,6 +279,8 @@ def feed(request, token):
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
     if user is not None and mfa_missing(user):  # no way around the second factor
         raise Http404
+    if user is not None:
+        fence_for(user)
     found = _feed_events(user, data) if user is not None else None
     if found is None:
         raise Http404

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.scoping import TenantManager
 from qdialog.surveys.models import Wave
 from qdialog.tenancy.models import Cluster, Municipality
 
@@ -20,6 +21,8 @@ class ReleasedText(models.Model):
     text = models.TextField()
     fingerprint = models.CharField(max_length=64)
     released = models.BooleanField(default=True)
+
+    objects = TenantManager("wave__programme")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "municipality", "fingerprint"],
@@ -68,6 +71,8 @@ class Report(models.Model):
     #: worker died is found by its old heartbeat and marked failed, to be tried again)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
+    objects = TenantManager("wave__programme")
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -90,6 +95,8 @@ class ReportPart(models.Model):
                               default=ReportStatus.QUEUED)
     file = models.FileField(upload_to="reports/parts/", blank=True)
     error = models.CharField(max_length=300, blank=True)
+
+    objects = TenantManager("municipality__programme")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "municipality"],

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Municipality, Programme
 
 MONTHS = {"null": True, "blank": True, "validators": [MaxValueValidator(1200)],
@@ -23,6 +24,8 @@ class RetentionPolicy(models.Model):
     audit_entries = models.PositiveIntegerField(_("audit log entries"), **MONTHS)
     invitation_addresses = models.PositiveIntegerField(
         _("invitation e-mail addresses of open waves"), **MONTHS)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("retention policy")
@@ -57,6 +60,8 @@ class ShredderExport(models.Model):
     kind = models.CharField(max_length=16, choices=ExportKind.choices, default=ExportKind.DATA)
     file = models.FileField(upload_to="shredder/%Y/%m/")
     summary = models.JSONField(default=dict)
+
+    objects = TenantManager("programme")
 
     class Meta:
         ordering = ["-created_at", "municipality__name"]

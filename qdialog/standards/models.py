@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.choices import SystemLevel
 from qdialog.core.models import MunicipalityScoped
+from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Municipality
 
 
@@ -36,6 +37,10 @@ class Area(models.TextChoices):
     STAFF = "staff", _("Staff, qualification and supervision")
     OTHER = "other", _("Other task field")
 
+
+
+DRAFTING_CLOSED = _("Comments and amendments are closed: the document is agreed. Set it under "
+                    "review to reopen them.")
 
 
 class StandardStatus(models.TextChoices):
@@ -85,6 +90,8 @@ class Standard(MunicipalityScoped, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TenantManager("municipality__programme")
+
     class Meta:
         verbose_name = _("agreed document")
         verbose_name_plural = _("agreed documents")
@@ -113,6 +120,8 @@ class Indicator(models.Model):
     item_codes = models.CharField(_("survey items"), max_length=200, blank=True,
                                   help_text=_("Item codes of the survey, separated by commas, "
                                               "e.g. err_team_known."))
+
+    objects = TenantManager("standard__municipality__programme")
 
     class Meta:
         ordering = ["id"]
@@ -143,6 +152,8 @@ class Version(models.Model):
                               blank=True, related_name="agreed_versions",
                               verbose_name=_("agreed at the event"))
 
+    objects = TenantManager("standard__municipality__programme")
+
     class Meta:
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["standard", "number"],
@@ -158,6 +169,8 @@ class Comment(models.Model):
                                related_name="+")
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("standard__municipality__programme")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -192,6 +205,8 @@ class Amendment(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
 
+    objects = TenantManager("standard__municipality__programme")
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -219,6 +234,8 @@ class Rating(models.Model):
     statement = models.CharField(_("your position"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now=True)
 
+    objects = TenantManager("standard__municipality__programme")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["standard", "version", "user"],
                                                name="one_rating_per_version")]
@@ -233,6 +250,8 @@ class Concept(MunicipalityScoped, models.Model):
                              default=_("Quality concept child protection"))
     introduction = models.TextField(_("introduction"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager("municipality__programme")
 
     def __str__(self):
         return self.title or str(self.municipality)

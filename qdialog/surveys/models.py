@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.fields import RandomIdField
+from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Cluster, Municipality, Programme
 
 
@@ -47,6 +48,8 @@ class Instrument(models.Model):
     previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="next_versions", verbose_name=_("copied from"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("instrument")
@@ -85,6 +88,8 @@ class Section(models.Model):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     intro_plain = models.TextField(_("introduction (plain language)"), blank=True)
     condition = models.JSONField(_("shown only if"), default=dict, blank=True)
+
+    objects = TenantManager("instrument__programme")
 
     class Meta:
         verbose_name = _("section")
@@ -147,6 +152,8 @@ class Item(models.Model):
     dimension = models.CharField(_("dimension"), max_length=60, blank=True,
                                  help_text=_("Items of one dimension form a scale in analysis."))
     role = models.CharField(_("role"), max_length=32, choices=ItemRole.choices, blank=True)
+
+    objects = TenantManager("section__instrument__programme")
 
     class Meta:
         verbose_name = _("item")
@@ -217,6 +224,8 @@ class Wave(models.Model):
     #: fixed once the wave has opened
     ANONYMITY_FIELDS = ("min_group_size", "allow_group_code", "instrument")
 
+    objects = TenantManager("programme")
+
     class Meta:
         verbose_name = _("survey wave")
         verbose_name_plural = _("survey waves")
@@ -286,6 +295,8 @@ class AccessCode(models.Model):
     #: the day of the last reminder (so that a rerun the same day reminds nobody twice)
     reminded_on = models.DateField(null=True, blank=True)
 
+    objects = TenantManager("wave__programme")
+
     class Meta:
         verbose_name = _("access code")
         verbose_name_plural = _("access codes")
@@ -317,6 +328,8 @@ class Response(models.Model):
     #: False until the answer set has been rewritten with others in a random order
     mixed = models.BooleanField(default=False, editable=False)
 
+    objects = TenantManager("wave__programme")
+
     class Meta:
         verbose_name = _("answer set")
         verbose_name_plural = _("answer sets")
@@ -343,6 +356,8 @@ class SubmissionToken(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=43)
 
+    objects = TenantManager("wave__programme")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "token"],
                                                name="submission_token_unique")]
@@ -368,6 +383,8 @@ class MailingRun(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = TenantManager("wave__programme")
 
     class Meta:
         verbose_name = _("mailing run")

@@ -23,6 +23,7 @@ from django_tasks import task
 
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
+from qdialog.core.scoping import unscoped
 
 from .models import AccessCode, CodeKind, MailingRun, RunStatus, Wave, WaveStatus
 
@@ -93,5 +94,6 @@ def send_invitations(*, wave_id: int, reminder: bool = False, actor_id: int | No
 
 
 @task()
+@unscoped("a background task acts on what an authorised service queued")
 def send_invitations_task(wave_id: int, reminder: bool = False, actor_id: int | None = None):
     return _send(wave_id, reminder, actor_id)

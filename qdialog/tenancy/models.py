@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.scoping import TenantManager
+
 
 class Programme(models.Model):
     """A programme of quality development accompanied by an institute, e.g. "Aus Fehlern lernen"."""
@@ -27,6 +29,8 @@ class Programme(models.Model):
         _("institute staff see municipality names in comparisons"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("pk")
 
     class Meta:
         verbose_name = _("programme")
@@ -60,6 +64,8 @@ class Cluster(models.Model):
                                   verbose_name=_("programme"))
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200, blank=True)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("cluster")
@@ -133,6 +139,8 @@ class Municipality(models.Model):
     evaluation_mode = models.CharField(_("evaluation"), max_length=16,
                                        choices=EvaluationMode.choices, default=EvaluationMode.NONE)
 
+    objects = TenantManager("programme")
+
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
@@ -183,6 +191,8 @@ class Organisation(models.Model):
     professional_system = models.CharField(_("professional system"), max_length=32,
                                            choices=ProfessionalSystem.choices)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("organisation")
@@ -246,6 +256,8 @@ class Membership(models.Model):
                                      verbose_name=_("organisation"),
                                      help_text=_("Where the person works."))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager("programme")
 
     class Meta:
         verbose_name = _("membership")

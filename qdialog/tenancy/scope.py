@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from qdialog.core.scoping import fence_extend, unscoped
+
 from .models import Cluster, Membership, Municipality, Organisation, Programme, Role
 
 
@@ -144,9 +146,9 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_qdialog_scope", None)
     if cached is not None:
         return cached
-    rows = Membership.objects.filter(user_id=user.pk).values_list(
-        "role", "programme_id", "cluster_id", "municipality_id"
-    )
+    with unscoped("a person's memberships are what the fence is made of"):
+        rows = list(Membership.objects.filter(user_id=user.pk).values_list(
+            "role", "programme_id", "cluster_id", "municipality_id"))
     sets: dict[str, set[int]] = {r: set() for r in Role.values}
     programmes: set[int] = set()
     coordinated_programmes: set[int] = set()
@@ -166,6 +168,14 @@ def scope_for(user) -> Scope:
         _coordinated_programmes=frozenset(coordinated_programmes),
     )
     user._qdialog_scope = scope
+    return scope
+
+
+def fence_for(user) -> Scope:
+    """For requests whose person is known only inside the view (an API token, a signed calendar
+    link): widen the request's tenant fence to that person's programmes and return their scope."""
+    scope = scope_for(user)
+    fence_extend(scope.programmes_with_any_role)
     return scope
 
 

@@ -356,4 +356,7 @@ def _codes_outside_access_codes(archive: Path, codes: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    main()
+    from qdialog.core.scoping import unscoped
+
+    with unscoped("a script that arranges and measures data of its own"):
+        main()

@@ -150,6 +150,9 @@ def test_a_report_without_heartbeat_is_marked_failed(world, answered, settings):
 SETUP = """
 import django, os
 django.setup()
+from qdialog.core.scoping import unscoped
+_hatch = unscoped("a test script arranges its own data")
+_hatch.__enter__()
 from django.db import transaction
 from qdialog.reports import services
 from qdialog.surveys import services as surveys
@@ -176,6 +179,9 @@ with transaction.atomic():
 HANGING_WORKER = """
 import django, threading
 django.setup()
+from qdialog.core.scoping import unscoped
+_hatch = unscoped("a test script arranges its own data")
+_hatch.__enter__()
 from qdialog.reports import builder
 builder.build_content = lambda *args, **kwargs: threading.Event().wait()  # never ends
 from django.core.management import call_command
@@ -185,6 +191,9 @@ call_command("db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.
 RECOVER_AND_RETRY = """
 import django, datetime as dt
 django.setup()
+from qdialog.core.scoping import unscoped
+_hatch = unscoped("a test script arranges its own data")
+_hatch.__enter__()
 from django.db import transaction
 from django.utils import timezone
 from qdialog.reports import services

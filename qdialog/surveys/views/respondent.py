@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from qdialog.core import ratelimit
+from qdialog.core.scoping import fence_extend, unscoped
 
 from .. import render as rendering
 from .. import schema, services
@@ -98,9 +99,13 @@ def _load(code: str):
     if not re.fullmatch(r"[A-Za-z0-9]{6,16}", code or ""):
         return None
     try:
-        return AccessCode.objects.select_related("wave__instrument").get(code=code.upper())
+        with unscoped("the access code is the respondent's key and names its own wave"):
+            access = AccessCode.objects.select_related("wave__instrument").get(
+                code=code.upper())
     except AccessCode.DoesNotExist:
         return None
+    fence_extend([access.wave.programme_id])  # the rest of the request reads that programme
+    return access
 
 
 def _refusal(request, access, language, typed=""):
