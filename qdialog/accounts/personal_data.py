@@ -3,9 +3,18 @@ contributions stay, attributed to "deleted person"."""
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+
+from qdialog.core.audit import log_action
+from qdialog.core.models import AuditEntry
+from qdialog.core.notes import note
+from qdialog.core.registry import person_data
+from qdialog.core.scoping import unscoped
+from qdialog.tenancy.models import Membership
 
 DELETED = "deleted person"
 
@@ -15,11 +24,21 @@ def _iso(value):
 
 
 def export(user) -> dict:
-    """Everything stored about the person, as JSON-ready data."""
-    from qdialog.core.models import AuditEntry
-    from qdialog.core.registry import person_data
-    from qdialog.tenancy.models import Membership
+    """Everything stored about the person, as JSON-ready data – in every programme, also those
+    they no longer hold a role in (their comments and entries stay there)."""
+    with unscoped("a person's own data, selected by their account, in every programme"):
+        return _collect(user)
 
+
+def personal_data_export(*, actor) -> str:
+    """The person's own data as a JSON document; the download is recorded in the audit log."""
+    body = json.dumps(export(actor), ensure_ascii=False, indent=1)
+    log_action(actor=actor, action="export", obj=actor,
+               summary=note(gettext_noop("own personal data")))
+    return body
+
+
+def _collect(user) -> dict:
     data = {
         "exported_at": timezone.now().isoformat(),
         "account": {"email": user.email, "name": user.display_name,

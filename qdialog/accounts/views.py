@@ -5,11 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from qdialog.core.access import form_changes
 from qdialog.core.audit import instance_update
-from qdialog.core.notes import note
 from qdialog.tenancy.models import Membership
 
 from .forms import ProfileForm
@@ -78,17 +76,11 @@ class PasswordResetFromKeyView(_InvalidFormAnswers400, allauth_views.PasswordRes
 @login_required
 def my_data(request):
     """Everything stored about me, as a JSON download (DSGVO Art. 15 and 20)."""
-    import json
-
     from django.http import HttpResponse
 
-    from qdialog.core.audit import log_action
+    from .personal_data import personal_data_export
 
-    from .personal_data import export
-
-    body = json.dumps(export(request.user), ensure_ascii=False, indent=1)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response = HttpResponse(personal_data_export(actor=request.user),
+                            content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="meine-daten-qdialog.json"'
-    log_action(actor=request.user, action="export", obj=request.user,
-               summary=note(gettext_noop("own personal data")))
     return response

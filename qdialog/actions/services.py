@@ -83,3 +83,13 @@ def progress_record(*, actor, action: Action, text: str, status: str | None = No
                                   status=ActionStatus(new_status).label) if new_status
                else audit_note(gettext_noop("progress note")))
     return note
+
+
+def plan_export_csv(*, actor, municipality) -> str:
+    """The municipality's action plan as CSV, recorded in the audit log."""
+    from . import csvio, selectors
+
+    body = csvio.export(selectors.plan(municipality))
+    log_action(actor=actor, action="export", obj=municipality,
+               summary=audit_note(gettext_noop("action plan as CSV")))
+    return body

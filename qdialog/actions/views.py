@@ -10,12 +10,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, form_changes, require_rule
-from qdialog.core.audit import log_action
-from qdialog.core.notes import note
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import csvio, selectors, services
@@ -191,11 +188,10 @@ def action_progress(request, pk):
 @login_required
 def export_csv(request, pk):
     municipality = _municipality(request, pk)
-    response = HttpResponse(csvio.export(selectors.plan(municipality)),
+    response = HttpResponse(services.plan_export_csv(actor=request.user,
+                                                     municipality=municipality),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="massnahmen-{pk}.csv"'
-    log_action(actor=request.user, action="export", obj=municipality,
-               summary=note(gettext_noop("action plan as CSV")))
     return response
 
 

@@ -5,15 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from qdialog.core.audit import log_action
-from qdialog.core.notes import note
 from qdialog.surveys import selectors as scope_selectors
 from qdialog.surveys.models import WaveStatus
 from qdialog.tenancy.scope import get_in_scope
 
-from . import charts
+from . import charts, services
 from .access import readable_municipalities, readable_wave
 from .benchmark import DISTRIBUTION_MIN, POOLED_MIN, benchmark
 from .engine import compare_waves, scope_unit, wave_results
@@ -62,9 +59,7 @@ def results(request, pk):
     wave = _readable_wave(request, pk)
     choices, chosen, ids = _chosen_municipalities(request, wave)
     result = wave_results(wave, municipality_ids=ids)
-    log_action(actor=request.user, action="read", obj=wave,
-               summary=note(gettext_noop("results for %(municipality)s"), municipality=chosen)
-               if chosen else note(gettext_noop("results")))
+    services.results_read(actor=request.user, wave=wave, municipality=chosen)
     rows = [*result.dimensions, *result.items]
     group_tables = [
         ([(row, row.by_perspective) for row in rows], _("Means by perspective")),
@@ -95,9 +90,7 @@ def compare(request, pk, other_pk):
     family = sorted([wave, *_comparable(request, wave).select_related("instrument")],
                     key=lambda w: (w.timepoint, w.opens_on))
     series = [(w, wave_results(w, municipality_ids=ids).dimensions) for w in family]
-    log_action(actor=request.user, action="read", obj=wave,
-               summary=note(gettext_noop("comparison with %(other)s"),
-                            other=other.title))
+    services.comparison_read(actor=request.user, wave=wave, other=other)
     return render(request, "analysis/compare.html", {
         "wave": wave, "first": first, "second": second, "rows": rows, "municipality": chosen,
         "chart": charts.comparison(rows, first, second),
@@ -118,9 +111,7 @@ def benchmark_view(request, pk):
         raise Http404
     institute = request.scope.is_institute_staff(wave.programme_id)
     rows = benchmark(wave, chosen, with_names=institute and wave.programme.institute_sees_names)
-    log_action(actor=request.user, action="read", obj=wave,
-               summary=note(gettext_noop("benchmark %(municipality)s"),
-                            municipality=chosen))
+    services.benchmark_read(actor=request.user, wave=wave, municipality=chosen)
     return render(request, "analysis/benchmark.html", {
         "wave": wave, "rows": rows, "municipality": chosen, "institute": institute,
         "pooled_min": POOLED_MIN, "distribution_min": DISTRIBUTION_MIN,

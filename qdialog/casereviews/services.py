@@ -146,3 +146,18 @@ def review_advance(*, actor, review: CaseReview) -> Stage:
     log_action(actor=actor, action="publish" if target == Stage.PUBLISHED else "update",
                obj=review, summary=note(gettext_noop("stage: %(stage)s"), stage=target.label))
     return target
+
+
+def review_open(*, actor, review: CaseReview) -> None:
+    """Opening a review's working material is an audited read."""
+    log_action(actor=actor, action="read", obj=review, summary=note(gettext_noop("review opened")))
+
+
+def review_export(*, actor, review: CaseReview, fmt: str) -> bytes:
+    """The review's summary as PDF or DOCX, recorded in the audit log."""
+    from . import documents
+
+    content = documents.pdf(review) if fmt == "pdf" else documents.docx(review)
+    log_action(actor=actor, action="export", obj=review,
+               summary=note(gettext_noop("summary as %(format)s"), format=fmt.upper()))
+    return content

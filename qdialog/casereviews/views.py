@@ -11,13 +11,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, require_rule
-from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers
-from qdialog.core.notes import note
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import selectors, services
@@ -71,8 +68,7 @@ def review_detail(request, pk):
     if not rules.test_rule("casereviews.view", request.user, review):
         return _page(request, "casereviews/summary.html", {
             "review": review, "municipality": review.municipality})
-    log_action(actor=request.user, action="read", obj=review,
-               summary=note(gettext_noop("review opened")))
+    services.review_open(actor=request.user, review=review)
     episodes = review.episodes.prefetch_related("factors")
     return _page(request, "casereviews/detail.html", {
         "review": review, "municipality": review.municipality,
@@ -215,19 +211,16 @@ def publish(request, pk):
 @login_required
 def summary_export(request, pk, fmt):
     """The published summary as PDF or DOCX (members may download the draft too)."""
-    from . import documents
 
     review = _review(request, pk, "casereviews.read_summary")
     if review.stage != Stage.PUBLISHED and not rules.test_rule("casereviews.view",
                                                               request.user, review):
         raise Http404
-    content = documents.pdf(review) if fmt == "pdf" else documents.docx(review)
+    content = services.review_export(actor=request.user, review=review, fmt=fmt)
     types = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-"
              "officedocument.wordprocessingml.document"}
     response = HttpResponse(content, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="fallanalyse-{review.pk}.{fmt}"'
-    log_action(actor=request.user, action="export", obj=review,
-               summary=note(gettext_noop("summary as %(format)s"), format=fmt.upper()))
     return response
 
 

@@ -188,3 +188,8 @@ def report_publish(*, actor, report: IncidentReport, title: str, text: str, feat
     log_action(actor=actor, action="publish", obj=report,
                summary=note(gettext_noop("published as case of the month") if featured
                             else gettext_noop("published")))
+
+
+def report_open(*, actor, report: IncidentReport) -> None:
+    """A reviewer opening the whole report is an audited read."""
+    log_action(actor=actor, action="read", obj=report, summary=note(gettext_noop("report opened")))

@@ -10,13 +10,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, require_rule
-from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers, find_in_fields
-from qdialog.core.notes import note
 from qdialog.tenancy.models import Programme
 from qdialog.tenancy.scope import get_in_scope
 
@@ -171,8 +168,7 @@ def report_detail(request, pk):
     report = _report(request, pk)
     system = report.system
     if rules.test_rule("incidents.review", request.user, system):
-        log_action(actor=request.user, action="read", obj=report,
-                   summary=note(gettext_noop("report opened")))
+        services.report_open(actor=request.user, report=report)
         return _review_page(request, report)
     if report.status == IncidentStatus.PUBLISHED and rules.test_rule(
             "incidents.view_published", request.user, system):

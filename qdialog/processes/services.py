@@ -190,3 +190,14 @@ def decision_link_standard(*, actor, decision: Decision, standard) -> None:
     log_action(actor=actor, action="update", obj=decision.event,
                summary=note(gettext_noop("decision linked to standard %(standard)s"),
                             standard=standard.title if standard else "–"))
+
+
+def profile_export_pdf(*, actor, process: Process, data) -> bytes:
+    """The community profile as PDF, recorded in the audit log."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    pdf = HTML(string=render_to_string("processes/profile_pdf.html", {"p": data})).write_pdf()
+    log_action(actor=actor, action="export", obj=process,
+               summary=note(gettext_noop("profile as PDF")))
+    return pdf

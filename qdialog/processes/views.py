@@ -8,11 +8,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, form_changes, require_rule
-from qdialog.core.notes import note
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import selectors, services
@@ -201,24 +199,18 @@ def member_remove(request, pk, group_pk, member_pk):
 def profile(request, pk, fmt="html"):
     """The community profile, as a page or as a PDF."""
     from django.http import HttpResponse
-    from django.template.loader import render_to_string
     from django.utils.text import slugify
-
-    from qdialog.core.audit import log_action
 
     from .profile import build
 
     process = _process(request, pk)
     data = build(process)
     if fmt == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string("processes/profile_pdf.html", {"p": data})
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response = HttpResponse(services.profile_export_pdf(actor=request.user,
+                                                            process=process, data=data),
+                                content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="profil-{slugify(str(process.owner))}.pdf"')
-        log_action(actor=request.user, action="export", obj=process,
-                   summary=note(gettext_noop("profile as PDF")))
         return response
     return render(request, "processes/profile.html", {
         "p": data, **where(process)})

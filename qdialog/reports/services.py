@@ -114,3 +114,9 @@ def text_decide(*, actor, wave, municipality, variable, text, release: bool) -> 
                             else gettext_noop("free text withheld (%(question)s)"),
                             question=variable))
     return item
+
+
+def report_download(*, actor, report: Report):
+    """The built file of a report; each download is recorded in the audit log."""
+    log_action(actor=actor, action="export", obj=report, summary=note(gettext_noop("downloaded")))
+    return report.file

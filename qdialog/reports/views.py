@@ -8,13 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.analysis.access import readable_wave, reads_whole_wave, visible_municipalities
 from qdialog.core.access import attachment, require_rule
-from qdialog.core.audit import log_action
-from qdialog.core.notes import note
 from qdialog.surveys import selectors as scope_selectors
 from qdialog.surveys.models import WaveStatus
 from qdialog.tenancy.scope import get_in_scope
@@ -100,9 +97,7 @@ def report_download(request, report_pk):
     report = _report(request, report_pk)
     if not report.file:
         raise Http404
-    log_action(actor=request.user, action="export", obj=report,
-               summary=note(gettext_noop("downloaded")))
-    return attachment(report.file)
+    return attachment(services.report_download(actor=request.user, report=report))
 
 
 @login_required

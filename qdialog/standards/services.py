@@ -13,6 +13,7 @@ from qdialog.core.notes import field_labels
 from qdialog.core.notes import note as audit_note
 
 from .models import (
+    DRAFTING_CLOSED,
     STATUS_FLOW,
     TEXT_FIELDS,
     Amendment,
@@ -86,8 +87,7 @@ def set_status(*, actor, standard: Standard, status: str, adopted_by: str = "",
 
 def _open(standard):
     if not standard.is_open_for_comments:
-        raise ValidationError(_("Comments and amendments are closed: the document is agreed. "
-                                "Set it under review to reopen them."))
+        raise ValidationError(DRAFTING_CLOSED)
 
 
 def _paragraph(standard, field, paragraph) -> str:
@@ -208,3 +208,14 @@ def concept_save(*, actor, municipality, fields: dict) -> Concept:
     log_action(actor=actor, action="update", obj=concept.municipality,
                summary=audit_note(gettext_noop("quality concept edited")))
     return concept
+
+
+def concept_export(*, actor, municipality, fmt: str) -> bytes:
+    """The municipality's quality concept as PDF or DOCX, recorded in the audit log."""
+    from . import documents
+
+    body = documents.pdf(municipality) if fmt == "pdf" else documents.docx(municipality)
+    log_action(actor=actor, action="export", obj=municipality,
+               summary=audit_note(gettext_noop("quality concept as %(format)s"),
+                                  format=fmt.upper()))
+    return body

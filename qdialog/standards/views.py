@@ -11,12 +11,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, form_changes, require_rule
-from qdialog.core.audit import log_action
-from qdialog.core.notes import note
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import documents, selectors, services
@@ -30,7 +27,7 @@ from .forms import (
     StandardForm,
     StatusForm,
 )
-from .models import TEXT_FIELDS, Concept, Standard, StandardKind, StandardStatus
+from .models import DRAFTING_CLOSED, TEXT_FIELDS, Concept, Standard, StandardKind, StandardStatus
 
 _municipality = municipality_in_scope
 
@@ -101,7 +98,7 @@ def _detail(request, standard, status=200, **forms):
         "decisions": [d for d in standard.decisions.select_related("event__process")
                       if rules.test_rule("processes.view_event", request.user, d.event)],
         "can_manage": rules.test_rule("standards.manage", request.user, municipality),
-        "can_take_part": standard.is_open_for_comments,
+        "can_take_part": rules.test_rule("standards.draft", request.user, standard),
         "rating_form": RatingForm(initial={"value": own.value if own else None,
                                            "statement": own.statement if own else ""}),
         "status_form": StatusForm(standard=standard), "indicator_form": IndicatorForm(),
@@ -129,9 +126,17 @@ def standard_edit(request, pk):
 
 
 def _post(request, pk, form_class, rule, call, anchor, form_name):
-    standard = _standard(request, pk, rule)
+    standard = _standard(request, pk, "standards.take_part" if rule == "standards.draft" else rule)
     form = form_class(request.POST)
-    if form.is_valid():
+    if rule == "standards.draft" and not rules.test_rule(rule, request.user, standard):
+        form.is_valid()
+        form.add_error(None, DRAFTING_CLOSED)
+        typed = " / ".join(form.data.get(name, "").strip() for name in ("text", "proposal",
+                                                                          "statement")
+                           if form.data.get(name, "").strip())
+        messages.error(request, f"{DRAFTING_CLOSED} " + (
+            _("Your text was not saved: %(text)s") % {"text": typed} if typed else ""))
+    elif form.is_valid():
         try:
             call(standard, form.cleaned_data)
         except ValidationError as error:
@@ -145,7 +150,7 @@ def _post(request, pk, form_class, rule, call, anchor, form_name):
 @login_required
 @require_POST
 def comment(request, pk):
-    return _post(request, pk, CommentForm, "standards.take_part",
+    return _post(request, pk, CommentForm, "standards.draft",
                  lambda s, d: services.comment_add(actor=request.user, standard=s, **d),
                  "#text", "comment_form")
 
@@ -153,7 +158,7 @@ def comment(request, pk):
 @login_required
 @require_POST
 def amend(request, pk):
-    return _post(request, pk, AmendmentForm, "standards.take_part",
+    return _post(request, pk, AmendmentForm, "standards.draft",
                  lambda s, d: services.amendment_propose(actor=request.user, standard=s, **d),
                  "#text", "amendment_form")
 
@@ -161,7 +166,7 @@ def amend(request, pk):
 @login_required
 @require_POST
 def rate(request, pk):
-    return _post(request, pk, RatingForm, "standards.take_part",
+    return _post(request, pk, RatingForm, "standards.draft",
                  lambda s, d: services.consent_rate(actor=request.user, standard=s, **d),
                  "#consent", "rating_form")
 
@@ -261,11 +266,9 @@ def concept(request, pk):
 @login_required
 def concept_export(request, pk, fmt):
     municipality = _municipality(request, pk)
-    body = documents.pdf(municipality) if fmt == "pdf" else documents.docx(municipality)
+    body = services.concept_export(actor=request.user, municipality=municipality, fmt=fmt)
     types = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-"
              "officedocument.wordprocessingml.document"}
     response = HttpResponse(body, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="qualitaetskonzept-{pk}.{fmt}"'
-    log_action(actor=request.user, action="export", obj=municipality,
-               summary=note(gettext_noop("quality concept as %(format)s"), format=fmt.upper()))
     return response

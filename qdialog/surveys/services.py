@@ -423,3 +423,20 @@ def invitations_add(*, actor, wave: Wave, emails: list[str], municipality=None) 
                summary=note(gettext_noop("%(count)s e-mail invitations"),
                             count=len(new)))
     return len(new)
+
+
+def codes_export(*, actor, wave: Wave, fmt: str) -> list[AccessCode]:
+    """The unused personal codes of a wave for a code sheet; handing them out is audited."""
+    codes = list(wave.codes.filter(kind=CodeKind.PERSONAL, used=False)
+                 .select_related("municipality").order_by("municipality__name", "code"))
+    log_action(actor=actor, action="export", obj=wave,
+               summary=note(gettext_noop("%(count)s unused codes as %(format)s"),
+                            count=len(codes), format=fmt.upper()))
+    return codes
+
+
+def answers_export(*, actor, wave: Wave, fmt: str) -> None:
+    """Records that the wave's answer sets left qdialog as a file (the file itself is built by
+    surveys/exports.py from the released, mixed answer sets)."""
+    log_action(actor=actor, action="export", obj=wave,
+               summary=note(gettext_noop("answers as %(format)s"), format=fmt.upper()))

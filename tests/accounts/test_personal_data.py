@@ -55,6 +55,20 @@ def test_download_my_data(client_for, world, contributions):
     assert AuditEntry.objects.filter(action="export", summary="own personal data").exists()
 
 
+def test_my_data_includes_programmes_i_no_longer_belong_to(client_for, world, contributions):
+    """The export is the person's own data in every programme, past the tenant fence: a comment
+    stays in a programme after the role there ended, and it is still theirs."""
+    paul = world.people["paul"]
+    world.memberships["paul"].delete()
+    from qdialog.tenancy.models import Membership, Role
+
+    Membership.objects.create(user=paul, role=Role.PARTICIPANT, programme=world.b,
+                              municipality=world.mb)
+    data = json.loads(client_for("paul").get(reverse("profile_data")).content)
+    assert data["comments"][0]["text"] == "Guter Punkt."
+    assert [r["municipality"] for r in data["roles"]] == [world.mb.name]
+
+
 def test_delete_person_keeps_contributions(client_for, world, contributions):
     standard, action = contributions
     paul_id = world.people["paul"].pk

@@ -85,3 +85,14 @@ def test_imports_point_down():
 
 def test_paid_debts_are_struck_off():
     assert sorted(set(DEBTS) - imports_against_the_rule()) == []
+
+
+def test_views_leave_the_audit_log_to_services():
+    """A view parses, calls a service or selector and renders; what is audited – writes, reads of
+    sensitive pages, exports – is recorded by the service, in its transaction."""
+    writers = []
+    for path in sorted(ROOT.rglob("*.py")):
+        in_views = path.name.startswith("views") or "views" in path.relative_to(ROOT).parts[:-1]
+        if in_views and "log_action" in path.read_text():
+            writers.append(str(path.relative_to(ROOT)))
+    assert writers == []

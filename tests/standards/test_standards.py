@@ -187,6 +187,8 @@ def test_status_flow_and_adoption(client_for, world, standard):
     closed = client_for("paul").post(reverse("standards:comment", args=[standard.pk]),
                                      {"field": "text", "paragraph": 0, "text": "Spät"})
     assert closed.status_code == 400 and not standard.comments.exists()
+    assert "Comments and amendments are closed" in closed.content.decode()
+    assert "Spät" in closed.content.decode()  # what was typed is still there
     assert AuditEntry.objects.filter(content_type__model="standard", action="update").count() >= 3
 
 
@@ -284,3 +286,20 @@ def test_standard_becomes_an_action(client_for, world, standard):
     assert standard.actions.get().origin == "standard"
     assert "Standard einführen" in client_for("paul").get(
         reverse("standards:detail", args=[standard.pk])).content.decode()
+
+
+def test_drafting_is_decided_by_role_and_state_in_one_rule(client_for, world, standard):
+    """"standards.draft" combines who may take part with the document's state; the page's
+    drafting tools follow the same rule."""
+    import rules
+
+    paul, oscar = world.people["paul"], world.people["oscar"]
+    assert rules.test_rule("standards.draft", paul, standard)
+    assert not rules.test_rule("standards.draft", oscar, standard)  # another municipality
+    page = client_for("paul").get(reverse("standards:detail", args=[standard.pk]))
+    assert "Comment or propose a wording" in page.content.decode()
+    services.set_status(actor=None, standard=standard, status="consultation")
+    services.set_status(actor=None, standard=standard, status="agreed")
+    assert not rules.test_rule("standards.draft", paul, standard)
+    page = client_for("paul").get(reverse("standards:detail", args=[standard.pk]))
+    assert "Comment or propose a wording" not in page.content.decode()

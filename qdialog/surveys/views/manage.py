@@ -10,12 +10,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, form_changes, require_rule
-from qdialog.core.audit import log_action
-from qdialog.core.notes import note
 from qdialog.tenancy.scope import get_in_scope
 
 from .. import codesheet, exports, imports, selectors, services, tasks
@@ -250,19 +247,15 @@ def _invalid_on_wave(request, wave, name, form):
 @login_required
 def codes_download(request, pk, fmt):
     wave = _wave(request, pk)
-    codes = list(wave.codes.filter(kind="personal", used=False).select_related("municipality")
-                 .order_by("municipality__name", "code"))
+    if fmt not in ("csv", "pdf", "svg"):
+        return HttpResponse(status=404)
+    codes = services.codes_export(actor=request.user, wave=wave, fmt=fmt)
     base = request.build_absolute_uri(reverse("surveys:entry"))
-    log_action(actor=request.user, action="export", obj=wave,
-               summary=note(gettext_noop("%(count)s unused codes as %(format)s"),
-                            count=len(codes), format=fmt.upper()))
     if fmt == "csv":
         return codesheet.as_csv(wave, codes, base)
     if fmt == "pdf":
         return codesheet.as_pdf(wave, codes, base)
-    if fmt == "svg":
-        return codesheet.as_svg(wave, codes, base)
-    return HttpResponse(status=404)
+    return codesheet.as_svg(wave, codes, base)
 
 
 @login_required
@@ -270,9 +263,7 @@ def answers_export(request, pk, fmt):
     wave = _wave(request, pk, "surveys.export_wave")
     if fmt not in exports.FORMATS:
         return HttpResponse(status=404)
-    log_action(actor=request.user, action="export", obj=wave,
-               summary=note(gettext_noop("answers as %(format)s"),
-                            format=fmt.upper()))
+    services.answers_export(actor=request.user, wave=wave, fmt=fmt)
     return exports.download(wave, fmt)
 
 
