@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(_create_cache_table, sender=self)
 
+        from .registry import shredders
+
+        shredders.register("qdialog.core.shredders.AuditEntries", order=50)
+
 
 def _create_cache_table(sender, using="default", **kwargs):
     """`qdialog migrate` also creates the database cache's table when the cache is the

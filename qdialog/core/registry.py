@@ -42,3 +42,7 @@ person_data = Registry("personal data")
 #: what a process's timeline shows besides its phases and events: source(process) -> entries
 #: ({"date", "end", "kind", "object"}), e.g. the survey waves of its municipality
 timeline_sources = Registry("timeline")
+
+#: what an app holds that a retention period can end: dotted paths to Shredder subclasses
+#: (qdialog/core/shredder.py), run by qdialog/retention in their order
+shredders = Registry("retention")

@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Near-miss and incident reports")
 
     def ready(self):
-        from qdialog.core.registry import demo_steps
+        from qdialog.core.registry import demo_steps, shredders
 
         demo_steps.register("qdialog.incidents.demo.step", order=40)
+        shredders.register("qdialog.incidents.shredders.IncidentReports", order=40)

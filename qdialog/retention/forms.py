@@ -1,10 +1,9 @@
 from django import forms
 
-from .models import RetentionPolicy
-from .services import CATEGORIES
+from .models import PERIODS, RetentionPolicy
 
 
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = RetentionPolicy
-        fields = list(CATEGORIES)
+        fields = list(PERIODS)

@@ -14,6 +14,11 @@ MONTHS = {"null": True, "blank": True, "validators": [MaxValueValidator(1200)],
           "help_text": _("Months; empty keeps it.")}
 
 
+#: the periods a policy holds: one per category a shredder registers (qdialog/core/shredder.py)
+PERIODS = ("answers", "free_texts", "case_reviews", "incident_reports", "audit_entries",
+           "invitation_addresses")
+
+
 class RetentionPolicy(models.Model):
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE,
                                      related_name="retention")

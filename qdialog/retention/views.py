@@ -19,7 +19,7 @@ from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import selectors, services
 from .forms import PolicyForm
-from .models import RetentionPolicy, ShredderExport
+from .models import ShredderExport
 
 
 def _programme(request, slug):
@@ -36,7 +36,7 @@ def settings_page(request, slug):
                              fields={n: form.cleaned_data[n] for n in form.changed_data})
         messages.success(request, _("The retention periods were saved."))
         return redirect("retention:settings", slug=slug)
-    due = services.counts(services.policy_due(stored))  # the stored periods, not the typed ones
+    due = selectors.due_counts(stored)  # the stored periods, not the typed ones
     return render(request, "retention/settings.html", {
         "programme": programme, "form": form, "due": _labelled(due),
         "exports": [(e, _labelled(e.summary),
@@ -48,7 +48,7 @@ def settings_page(request, slug):
 
 
 def _labelled(numbers: dict) -> list[tuple[str, int]]:
-    labels = {n: RetentionPolicy._meta.get_field(n).verbose_name for n in services.CATEGORIES}
+    labels = selectors.period_labels()
     return [(labels.get(k, k), n) for k, n in numbers.items()]
 
 
@@ -80,13 +80,10 @@ def _municipality(request, pk):
 @login_required
 def municipality_page(request, pk):
     municipality = _municipality(request, pk)
-    policy = RetentionPolicy.objects.filter(programme=municipality.programme_id).first()
-    due = {}
-    if policy is not None:
-        part = services.split_by_municipality(services.policy_due(policy)).get(municipality.pk, {})
-        due = {k: n for k, n in services.counts(part).items() if n}
-    periods = [(RetentionPolicy._meta.get_field(n).verbose_name,
-                getattr(policy, n) if policy else None) for n in services.CATEGORIES]
+    policy = selectors.stored_policy(municipality.programme_id)
+    due = selectors.due_counts(policy, municipality) if policy is not None else {}
+    periods = [(label, getattr(policy, n) if policy else None)
+               for n, label in selectors.period_labels().items()]
     return render(request, "retention/municipality.html", {
         "municipality": municipality, "periods": periods, "due": _labelled(due),
         "exports": [(e, _labelled(e.summary),
