@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2] / "qdialog"
 
 
 def test_every_period_has_one_registered_shredder_and_back():
-    registered = [s for s in shredders]
+    registered = list(shredders)
     assert all(issubclass(s, Shredder) for s in registered)
     categories = [s.category for s in registered]
     assert categories == list(PERIODS)  # one each, in the order the pages list them
