@@ -63,10 +63,6 @@ def _collect(user) -> dict:
 def delete_person(user, *, operator_label: str = "") -> int:
     """Delete the account and its roles; what the person contributed (comments, notes, minutes,
     decisions, audit entries) stays, attributed to "deleted person". Returns the old id."""
-    from qdialog.core.audit import log_action
-    from qdialog.core.models import AuditEntry
-    from qdialog.core.notes import note
-
     pk = user.pk
     AuditEntry.objects.filter(actor=user).update(actor_label=f"{DELETED} #{pk}")
     AuditEntry.objects.filter(object_id=str(pk), content_type__model="user").update(

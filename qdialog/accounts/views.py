@@ -2,15 +2,18 @@ from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qdialog.core import ratelimit
 from qdialog.core.access import form_changes
 from qdialog.core.audit import instance_update
 from qdialog.tenancy.models import Membership
 
 from .forms import ProfileForm
+from .personal_data import personal_data_export
 
 
 @login_required
@@ -50,10 +53,6 @@ class LoginView(_InvalidFormAnswers400, allauth_views.LoginView):
     accounts (password spraying; per account, django-axes locks earlier)."""
 
     def dispatch(self, request, *args, **kwargs):
-        from django.conf import settings
-        from django.shortcuts import render
-
-        from qdialog.core import ratelimit
 
         if (request.method == "POST" and ratelimit.count("login-failed", request)
                 >= settings.QDIALOG_LOGIN_FAILURES_PER_ADDRESS):
@@ -76,9 +75,6 @@ class PasswordResetFromKeyView(_InvalidFormAnswers400, allauth_views.PasswordRes
 @login_required
 def my_data(request):
     """Everything stored about me, as a JSON download (DSGVO Art. 15 and 20)."""
-    from django.http import HttpResponse
-
-    from .personal_data import personal_data_export
 
     response = HttpResponse(personal_data_export(actor=request.user),
                             content_type="application/json; charset=utf-8")

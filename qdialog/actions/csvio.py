@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from qdialog.core.audit import log_action
 from qdialog.core.notes import note
 from qdialog.core.spreadsheets import csv_text
 
@@ -93,8 +94,6 @@ def parse(raw: bytes, municipality) -> tuple[list[Action], list[str]]:
 
 @transaction.atomic
 def store(actions, actor, municipality) -> int:
-    from qdialog.core.audit import log_action
-
     Action.objects.bulk_create(actions)
     log_action(actor=actor, action="import", obj=municipality,
                summary=note(gettext_noop("%(count)s actions imported from CSV"),

@@ -7,6 +7,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from qdialog.casereviews.models import Recommendation
+from qdialog.processes.models import Decision
+
 from .models import Action, ProgressNote
 
 PLAN = [
@@ -25,9 +28,6 @@ PLAN = [
 
 
 def load(programme, participant) -> None:
-    from qdialog.casereviews.models import Recommendation
-    from qdialog.processes.models import Decision
-
     today = timezone.localdate()
     for municipality in programme.municipalities.filter(cluster_role="model"):
         organisations = {}

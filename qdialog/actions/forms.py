@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
+from qdialog.surveys.models import Wave
 from qdialog.tenancy.models import Membership
 
 from .models import Action, ActionStatus, Origin, Priority
@@ -18,8 +19,6 @@ class ActionForm(forms.ModelForm):
                    "due_on": DateInput(), "review_on": DateInput()}
 
     def __init__(self, *args, municipality, linked=False, **kwargs):
-        from qdialog.surveys.models import Wave
-
         super().__init__(*args, **kwargs)
         self.fields["responsible_organisation"].queryset = municipality.organisations.order_by(
             "name")

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, Action, ActionStatus
+from .models import OPEN_STATUSES, Action, ActionStatus, ProgressNote
 
 SOON = 14  # days: "due soon"
 
@@ -107,8 +107,6 @@ def programme_overview(programme) -> list[dict]:
 
 def person_data(user) -> dict:
     """What this app holds about a person, for their data export (accounts/personal_data)."""
-    from .models import Action, ProgressNote
-
     def iso(value):
         return value.isoformat() if value else None
 
@@ -124,8 +122,6 @@ def person_data(user) -> dict:
 
 def timeline_entries(process) -> list[dict]:
     """The due dates of the process's municipality's actions (a cluster's process has none)."""
-    from .models import Action
-
     if not process.municipality_id:
         return []
     return [{"date": a.due_on, "end": None, "kind": "action", "object": a}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from qdialog.core.audit import instance_create, instance_update, log_action
 from qdialog.core.notes import note as audit_note
 
+from . import csvio, selectors
 from .models import Action, ActionStatus, Origin, ProgressNote
 
 ORIGIN_FIELDS = {"decision": Origin.DECISION, "recommendation": Origin.CASE_REVIEW,
@@ -87,8 +88,6 @@ def progress_record(*, actor, action: Action, text: str, status: str | None = No
 
 def plan_export_csv(*, actor, municipality) -> str:
     """The municipality's action plan as CSV, recorded in the audit log."""
-    from . import csvio, selectors
-
     body = csvio.export(selectors.plan(municipality))
     log_action(actor=actor, action="export", obj=municipality,
                summary=audit_note(gettext_noop("action plan as CSV")))

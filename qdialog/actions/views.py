@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qdialog.casereviews.models import Recommendation
 from qdialog.core.access import INVALID, form_changes, require_rule
+from qdialog.incidents.models import IncidentReport
+from qdialog.processes.models import Decision
+from qdialog.standards.models import Standard
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import csvio, selectors, services
@@ -58,11 +62,6 @@ def action_list(request, pk):
 
 def _origin(request, municipality):
     """The decision, recommendation or report an action is being made from (?decision=…)."""
-    from qdialog.casereviews.models import Recommendation
-    from qdialog.incidents.models import IncidentReport
-    from qdialog.processes.models import Decision
-    from qdialog.standards.models import Standard
-
     source = request.GET if request.method == "GET" else request.POST
     for name, model, rule, get in [
         ("decision", Decision, "processes.manage_process", lambda o: o.event.process),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.tenancy.models import Membership
@@ -22,8 +23,6 @@ from .models import (
 def _watch(form):
     """Warn while writing: text fields ask the server for possible identifiers as people type
     (htmx posts the form's fields; the answer fills #identifier-warnings)."""
-    from django.urls import reverse
-
     checked = {"hx-post": reverse("casereviews:identifiers"),
                "hx-trigger": "input changed delay:700ms", "hx-target": "#identifier-warnings",
                "hx-swap": "innerHTML"}

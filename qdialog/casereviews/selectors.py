@@ -12,6 +12,7 @@ from .models import (
     FactorType,
     Pattern,
     PatternKind,
+    ReviewMember,
     Stage,
 )
 
@@ -53,8 +54,6 @@ def learning(reviews) -> dict:
 
 def person_data(user) -> dict:
     """What this app holds about a person, for their data export (accounts/personal_data)."""
-    from .models import ReviewMember
-
     return {"case_review_seats": [{"review": r.review.title, "team": r.get_team_display(),
                                    "role": r.role} for r in ReviewMember.objects.filter(
                                        user=user).select_related("review")]}

@@ -12,6 +12,7 @@ from qdialog.core.audit import log_action
 from qdialog.core.identifiers import find_identifiers
 from qdialog.core.notes import field_labels, note
 
+from . import documents
 from .models import CaseReview, Confirmation, ReviewMember, Stage, Team
 
 
@@ -155,8 +156,6 @@ def review_open(*, actor, review: CaseReview) -> None:
 
 def review_export(*, actor, review: CaseReview, fmt: str) -> bytes:
     """The review's summary as PDF or DOCX, recorded in the audit log."""
-    from . import documents
-
     content = documents.pdf(review) if fmt == "pdf" else documents.docx(review)
     log_action(actor=actor, action="export", obj=review,
                summary=note(gettext_noop("summary as %(format)s"), format=fmt.upper()))

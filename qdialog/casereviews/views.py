@@ -17,7 +17,7 @@ from qdialog.core.access import INVALID, require_rule
 from qdialog.core.identifiers import find_identifiers
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import PARTS, FactorForm, ReviewForm, SummaryForm
 from .models import CaseReview, ContributingFactor, Stage
 
@@ -235,8 +235,6 @@ def identifiers(request):
 
 
 def _learning(request, reviews, **where):
-    from . import charts
-
     learning = selectors.learning(reviews)
     chart = (charts.factors(learning["factor_rows"], learning["levels"])
              if not learning["suppressed"] and learning["factor_total"] else "")

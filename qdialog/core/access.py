@@ -1,7 +1,7 @@
 """Small access helpers for views: load in scope, check a rule, otherwise 404."""
 
 import rules
-from django.http import Http404
+from django.http import FileResponse, Http404
 
 #: the status of a page that shows a form again with what to correct
 INVALID = 400
@@ -29,8 +29,6 @@ def attachment(field_file):
     """Hand out a stored upload as a download, once the caller has checked access.
 
     Uploads are never served from MEDIA_URL; every download goes through a view and this."""
-    from django.http import FileResponse, Http404
-
     if not field_file:
         raise Http404
     return FileResponse(field_file.open("rb"), as_attachment=True,

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from django.db import models
 from django_scopes import get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
+from django_scopes.state import state
 
 __all__ = ["ScopeError", "TenantManager", "fence", "fence_active", "fence_extend", "unscoped"]
 
@@ -135,8 +136,6 @@ def fence_active() -> bool:
 def fence_extend(programme_ids: Iterable[int]) -> None:
     """Widen the current request's fence once the person is known only inside the view (an API
     token). The middleware's `fence()` restores the previous state when the request ends."""
-    from django_scopes.state import state
-
     current = dict(get_scope())
     current["_enabled"] = current.get("_enabled", True)
     current[DIMENSION] = sorted(set(current.get(DIMENSION, [])) | set(programme_ids))

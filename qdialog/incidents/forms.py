@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core.identifiers import find_identifiers
 from qdialog.tenancy.models import Membership, Role
 
 from .models import TEXT_FIELDS, TEXT_LIMIT, IncidentReport, ReportingSystem
@@ -83,8 +84,6 @@ class PublishForm(forms.Form):
         self.findings = findings
 
     def clean(self):
-        from qdialog.core.identifiers import find_identifiers
-
         data = super().clean()
         self.findings = find_identifiers(f"{data.get('title', '')}\n{data.get('text', '')}")
         if self.findings and not data.get("confirm"):

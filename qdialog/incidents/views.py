@@ -7,6 +7,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -174,7 +175,6 @@ def report_detail(request, pk):
             "incidents.view_published", request.user, system):
         return render(request, "incidents/published.html", {
             **_owner_context(system), "report": report, "back_url": _overview_url(system)})
-    from django.http import Http404
 
     raise Http404
 

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
+from qdialog.network.models import ContactPerson
+from qdialog.standards.models import Standard
 from qdialog.tenancy.models import ProfessionalSystem
 
 from .models import AgendaItem, Event, EventFile, Group, Phase, Process
@@ -125,8 +127,6 @@ class InviteOrganisationsForm(forms.Form):
         help_text=_("Contact people of the network; their organisation is invited with them."))
 
     def __init__(self, *args, process, **kwargs):
-        from qdialog.network.models import ContactPerson
-
         super().__init__(*args, **kwargs)
         organisations = process.organisations()
         self.fields["organisations"].queryset = organisations.select_related(
@@ -162,8 +162,6 @@ class DecisionStandardForm(forms.Form):
                                       required=False)
 
     def __init__(self, *args, municipality, **kwargs):
-        from qdialog.standards.models import Standard
-
         super().__init__(*args, **kwargs)
         self.fields["standard"].queryset = Standard.objects.filter(
             municipality=municipality).order_by("title")

@@ -2,13 +2,15 @@
 the dialogic model, and groups."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.scoping import TenantManager
-from qdialog.tenancy.models import Cluster, Municipality, Organisation, Programme
+from qdialog.tenancy.models import Cluster, Membership, Municipality, Organisation, Programme
 
 
 class PhaseKind(models.TextChoices):
@@ -106,10 +108,6 @@ class Process(models.Model):
 
     def people(self):
         """People with a role where the process runs, for lead and group seats."""
-        from django.contrib.auth import get_user_model
-        from django.db.models import Q
-
-        from qdialog.tenancy.models import Membership
 
         if self.cluster_id:
             where = Q(municipality__cluster_id=self.cluster_id) | Q(cluster_id=self.cluster_id)

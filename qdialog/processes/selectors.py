@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from qdialog.core.registry import timeline_sources
 
-from .models import Process
+from .models import GroupMember, Process
 
 
 def processes_visible(scope):
@@ -20,8 +20,6 @@ def processes_visible(scope):
 
 def person_data(user) -> dict:
     """What this app holds about a person, for their data export (accounts/personal_data)."""
-    from .models import GroupMember
-
     return {"group_seats": [{"group": str(g.group), "process": str(g.group.process),
                              "organisation": str(g.organisation), "role": g.role}
                             for g in GroupMember.objects.filter(person=user).select_related(

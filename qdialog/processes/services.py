@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
 from qdialog.core.notes import note
+from qdialog.tenancy.models import Cluster
+from qdialog.tenancy.selectors import NETWORK_SYSTEMS
 
 from .models import (
     DEFAULT_PHASES,
@@ -150,8 +154,6 @@ def decision_add(*, actor, event: Event, text: str) -> Decision:
 def coverage(event: Event) -> dict:
     """Which professional systems took part, which were invited but absent, which are missing
     from the network (of the municipality, or of the cluster's municipalities) altogether."""
-    from qdialog.tenancy.selectors import NETWORK_SYSTEMS
-
     invitations = list(event.invitations.select_related("organisation"))
     present = {i.organisation.professional_system for i in invitations if i.attended}
     invited = {i.organisation.professional_system for i in invitations}
@@ -171,9 +173,6 @@ FEED_SALT = "qdialog.calendar-feed"
 def feed_token(user, owner) -> str:
     """The personal, signed token of a calendar subscription of a municipality's or a cluster's
     events (checked again on each request)."""
-    from django.core import signing
-
-    from qdialog.tenancy.models import Cluster
 
     key = "c" if isinstance(owner, Cluster) else "m"
     return signing.dumps({"u": user.pk, key: owner.pk}, salt=FEED_SALT)
@@ -194,7 +193,6 @@ def decision_link_standard(*, actor, decision: Decision, standard) -> None:
 
 def profile_export_pdf(*, actor, process: Process, data) -> bytes:
     """The community profile as PDF, recorded in the audit log."""
-    from django.template.loader import render_to_string
     from weasyprint import HTML
 
     pdf = HTML(string=render_to_string("processes/profile_pdf.html", {"p": data})).write_pdf()

@@ -5,8 +5,10 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 from . import selectors, services
 from .forms import GroupForm, MemberForm, PhaseForm, ProcessForm
 from .models import Process
+from .profile import build
 
 _municipality = municipality_in_scope
 
@@ -198,10 +201,6 @@ def member_remove(request, pk, group_pk, member_pk):
 @login_required
 def profile(request, pk, fmt="html"):
     """The community profile, as a page or as a PDF."""
-    from django.http import HttpResponse
-    from django.utils.text import slugify
-
-    from .profile import build
 
     process = _process(request, pk)
     data = build(process)

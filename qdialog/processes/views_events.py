@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from qdialog.accounts.mfa import mfa_missing
 from qdialog.core.access import attachment, form_changes, require_rule
 from qdialog.core.audit import instance_create, instance_delete
+from qdialog.standards.models import Standard
 from qdialog.tenancy.models import Cluster, Municipality
 from qdialog.tenancy.scope import fence_for, get_in_scope, scope_for
 
@@ -26,6 +27,7 @@ from . import selectors, services
 from .forms import (
     AgendaItemForm,
     DecisionForm,
+    DecisionStandardForm,
     EventFileForm,
     EventForm,
     InviteOrganisationsForm,
@@ -48,7 +50,6 @@ def _event(request, pk, manage=False):
 def _standards(process):
     if process.municipality_id is None:
         return []
-    from qdialog.standards.models import Standard
 
     return list(Standard.objects.filter(municipality_id=process.municipality_id)
                 .order_by("title").only("pk", "title"))
@@ -295,8 +296,6 @@ def feed(request, token):
 @require_POST
 def decision_standard(request, pk, decision_pk):
     """Link a decision of the minutes to the standard it concerns."""
-    from .forms import DecisionStandardForm
-
     event = _event(request, pk, manage=True)
     decision = get_in_scope(event.decisions.all(), pk=decision_pk)
     municipality = event.process.municipality

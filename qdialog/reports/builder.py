@@ -4,6 +4,7 @@ PNG charts). Both read the same ReportContent, which reads analysis.engine like 
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -74,8 +75,6 @@ def build_content(wave, *, municipality=None, cluster=None) -> ReportContent:
 
 
 def render_pdf(content: ReportContent) -> bytes:
-    import logging
-
     from weasyprint import HTML
 
     # matplotlib's SVG uses CSS properties WeasyPrint reports as unknown but draws correctly

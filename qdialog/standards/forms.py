@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
 
-from .models import CONSENT_SCALE, TEXT_FIELDS, Concept, Indicator, Standard, StandardStatus
+from .models import (
+    CONSENT_SCALE,
+    STATUS_FLOW,
+    TEXT_FIELDS,
+    Concept,
+    Indicator,
+    Standard,
+    StandardStatus,
+)
 
 
 class StandardForm(forms.ModelForm):
@@ -56,7 +64,6 @@ class StatusForm(forms.Form):
     def __init__(self, *args, standard, **kwargs):
         from qdialog.processes.models import Event
 
-        from .models import STATUS_FLOW
 
         super().__init__(*args, **kwargs)
         allowed = STATUS_FLOW.get(StandardStatus(standard.status), [])

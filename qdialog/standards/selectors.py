@@ -7,7 +7,10 @@ import statistics
 
 from django.db.models import Q
 
-from .models import CONSENT_SCALE, Standard, StandardStatus
+from qdialog.analysis.engine import wave_results
+from qdialog.surveys.models import Wave, WaveStatus
+
+from .models import CONSENT_SCALE, Amendment, Comment, Rating, Standard, StandardStatus
 
 
 def consent(standard) -> dict:
@@ -48,8 +51,6 @@ def templates_for(municipality):
 
 
 def latest_wave(municipality):
-    from qdialog.surveys.models import Wave, WaveStatus
-
     covering = (Q(municipality=municipality)
                 | Q(municipality__isnull=True, cluster_id=municipality.cluster_id)
                 | Q(municipality__isnull=True, cluster__isnull=True,
@@ -68,7 +69,6 @@ def indicator_results(standard) -> dict:
     wave = latest_wave(standard.municipality)
     if wave is None:
         return {"wave": None, "items": {}}
-    from qdialog.analysis.engine import wave_results
 
     results = wave_results(wave, municipality_ids=[standard.municipality_id])
     items = {}
@@ -97,8 +97,6 @@ ADOPTED_KINDS = (StandardStatus.ADOPTED,)
 
 def person_data(user) -> dict:
     """What this app holds about a person, for their data export (accounts/personal_data)."""
-    from .models import Amendment, Comment, Rating
-
     def iso(value):
         return value.isoformat() if value else None
 
@@ -119,8 +117,6 @@ def person_data(user) -> dict:
 
 def timeline_entries(process) -> list[dict]:
     """The adopted standards of the process's municipality (a cluster's process has none)."""
-    from .models import Standard
-
     if not process.municipality_id:
         return []
     return [{"date": s.adopted_on, "end": None, "kind": "standard", "object": s}

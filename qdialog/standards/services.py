@@ -12,6 +12,7 @@ from qdialog.core.audit import instance_create, log_action
 from qdialog.core.notes import field_labels
 from qdialog.core.notes import note as audit_note
 
+from . import documents
 from .models import (
     DRAFTING_CLOSED,
     STATUS_FLOW,
@@ -212,8 +213,6 @@ def concept_save(*, actor, municipality, fields: dict) -> Concept:
 
 def concept_export(*, actor, municipality, fmt: str) -> bytes:
     """The municipality's quality concept as PDF or DOCX, recorded in the audit log."""
-    from . import documents
-
     body = documents.pdf(municipality) if fmt == "pdf" else documents.docx(municipality)
     log_action(actor=actor, action="export", obj=municipality,
                summary=audit_note(gettext_noop("quality concept as %(format)s"),

@@ -12,6 +12,7 @@ Values in an answer set (Response.answers), one key per variable:
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -475,8 +476,6 @@ SENTINELS = {DONT_KNOW: -1_000_000_001.0, NOT_ANSWERED: -1_000_000_002.0,
 
 def vectorize(instrument: CInstrument, answers: dict) -> bytes:
     """The numeric answers as float64 bytes, in the order of the numeric variables."""
-    import struct
-
     out = []
     for variable in instrument.numeric_variables:
         value = answers.get(variable.name)

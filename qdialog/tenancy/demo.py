@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 
 from qdialog.core.registry import demo_steps
 
@@ -120,8 +121,6 @@ def demo_remove() -> None:
 
 def demo_load() -> Programme:
     """Load the demo; its stored texts (phase names and the like) are German."""
-    from django.utils import translation
-
     with translation.override("de"):
         return _demo_load()
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.forms import DateInput
+from qdialog.core.models import AuditAction
 
 from .models import Cluster, Municipality, Organisation, ProfessionalSystem, Programme, Role
 
@@ -148,7 +149,5 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from qdialog.core.models import AuditAction
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("all"))] + list(AuditAction.choices)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, mark_safe
 
 register = template.Library()
 
@@ -26,8 +27,6 @@ PALETTES = {
 @register.simple_tag
 def stacked_bar(shares):
     """A small stacked bar as inline SVG (attributes only, no inline styles)."""
-    from django.utils.html import format_html, mark_safe
-
     if not shares:
         return ""
     palette = PALETTES.get(len(shares)) or ["#0571b0"] * len(shares)

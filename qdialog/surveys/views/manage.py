@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.tenancy.scope import get_in_scope
 
-from .. import codesheet, exports, imports, selectors, services, tasks
+from .. import codesheet, exports, imports, schema, selectors, services, tasks
+from .. import render as rendering
 from ..forms import CodesForm, ExtendForm, InvitationsForm, UploadForm, WaveForm
 
 
@@ -288,9 +289,6 @@ def answers_import(request, pk):
 @login_required
 def paper_entry(request, pk):
     """Type in a paper questionnaire through the same questions and checks as online."""
-    from .. import render as rendering
-    from .. import schema
-
     wave = _wave(request, pk)
     instrument = schema.compiled(wave.instrument)
     municipalities = [] if wave.municipality_id else list(
