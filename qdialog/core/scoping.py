@@ -108,7 +108,7 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
 
     def contribute_to_class(self, cls, name):
         super().contribute_to_class(cls, name)
-        if self._fence_path and not cls._meta.abstract:
+        if self._fence_path:  # an abstract base hands it down to its models
             cls._tenant_fence_path = self._fence_path
 @contextmanager
 def unscoped(reason: str) -> Iterator[None]:

@@ -160,19 +160,21 @@ class Version(models.Model):
                                                name="one_version_number")]
 
 
-class Comment(models.Model):
-    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="comments")
+class _OnParagraph(models.Model):
+    """What a person says about one paragraph of one version of a document."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="%(class)ss")
     version = models.PositiveIntegerField()
     field = models.CharField(max_length=16)
     paragraph = models.PositiveIntegerField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                related_name="+")
-    text = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager("standard__municipality__programme")
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
 
     @property
@@ -181,6 +183,11 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.standard} ¶{self.paragraph + 1}"
+
+
+class Comment(_OnParagraph):
+    text = models.TextField(_("comment"))
+
 
 class AmendmentStatus(models.TextChoices):
     OPEN = "open", _("open")
@@ -188,34 +195,16 @@ class AmendmentStatus(models.TextChoices):
     DECLINED = "declined", _("declined")
 
 
-class Amendment(models.Model):
-    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="amendments")
-    version = models.PositiveIntegerField()
-    field = models.CharField(max_length=16)
-    paragraph = models.PositiveIntegerField()
+class Amendment(_OnParagraph):
     original = models.TextField()
     proposal = models.TextField(_("proposed wording"))
     reason = models.TextField(_("reason"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=AmendmentStatus.choices,
                               default=AmendmentStatus.OPEN)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
 
-    objects = TenantManager("standard__municipality__programme")
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    @property
-    def audit_scope(self):
-        return self.standard.audit_scope
-
-    def __str__(self):
-        return f"{self.standard} ¶{self.paragraph + 1}"
 
 CONSENT_SCALE = [(1, _("I reject it")), (2, _("I have serious concerns")),
                  (3, _("I can live with it")), (4, _("I agree")), (5, _("I fully agree"))]
