@@ -48,6 +48,12 @@ def test_figure_col_and_alert():
     assert 'role="status"' in render('{% alert "info" %}ok{% endalert %}')
 
 
+def test_fact_is_one_row_of_a_description_list():
+    assert render('{% fact "Phase" value %}', value="<Hilfe>") == (
+        '<div class="kern-description-list-item"><dt class="kern-description-list-item__key">'
+        'Phase</dt><dd class="kern-description-list-item__value">&lt;Hilfe&gt;</dd></div>')
+
+
 @pytest.mark.parametrize("level, tone, role", [("error", "danger", "alert"),
                                                ("success", "success", "status"),
                                                ("warning", "warning", "status"),
@@ -65,3 +71,16 @@ def test_no_template_line_is_longer_than_200_characters():
 
 def test_templates_live_in_their_apps():
     assert {p.name for p in (ROOT / "templates").iterdir()} <= PROJECT_TEMPLATES
+
+
+def test_page_titles_hold_text_only():
+    """The browser tab and a screen reader's first words: no markup in a title block (the
+    profile page once carried a whole section there)."""
+    import re
+
+    wrong = []
+    for path in ROOT.rglob("*.html"):
+        for title in re.findall(r"\{% block title %\}(.*?)\{% endblock", path.read_text(), re.S):
+            if "<" in title:
+                wrong.append(str(path.relative_to(ROOT)))
+    assert wrong == []

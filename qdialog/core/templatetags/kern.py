@@ -90,3 +90,11 @@ def alert_role(level_tag: str) -> str:
 def check_kind(widget_type: str) -> str:
     """KERN's class stem of a choice input: radio or checkbox."""
     return "radio" if widget_type == "radioselect" else "checkbox"
+
+
+@register.simple_tag
+def fact(label, value):
+    """One key–value row of a `<dl class="kern-description-list">`."""
+    return format_html('<div class="kern-description-list-item"><dt class="kern-description-list-'
+                       'item__key">{}</dt><dd class="kern-description-list-item__value">{}</dd>'
+                       '</div>', label, value)
