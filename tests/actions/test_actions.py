@@ -169,7 +169,7 @@ def test_recommendation_and_report_origins(client_for, world):
     from qdialog.casereviews.models import Recommendation
     from qdialog.incidents import services as incident_services
     from tests.casereviews.test_casereviews import BASICS
-    from tests.incidents.test_incidents import file_report
+    from tests.incidents.support import file_report
 
     review = review_services.review_create(actor=world.people["mia"], municipality=world.m1,
                                            fields=BASICS)
