@@ -1,30 +1,16 @@
-"""Events: scheduling, agenda, invitations and attendance, coverage, minutes, iCalendar."""
+"""Events: scheduling, agenda, invitations and attendance, coverage, minutes, decisions."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from qdialog.core.models import AuditEntry
 from qdialog.processes import services
 from qdialog.processes.models import Decision, Event, Invitation
 from qdialog.tenancy.models import Organisation
 from tests.conftest import ROLES
-from tests.processes.test_processes import MANAGERS, expect, process  # noqa: F401
-
-
-@pytest.fixture
-def event(world, process):  # noqa: F811
-    start = timezone.make_aware(dt.datetime(2026, 12, 3, 9, 0))
-    e = services.event_save(actor=None, process=process, fields={
-        "kind": "workshop", "title": "1. QE-Werkstatt", "starts_at": start,
-        "ends_at": start + dt.timedelta(hours=7), "place": "Kreishaus"})
-    school = Organisation.objects.create(programme=world.a, municipality=world.m1,
-                                         name="Grundschule Eins", professional_system="school")
-    services.event_invite(actor=None, event=e, organisations=[world.orgs[world.m1.pk], school])
-    return e
-
+from tests.processes.test_processes import MANAGERS, expect
 
 # participants see an event only when their organisation is invited (paul has none here)
 EVENT_VIEWERS = {"alice", "carol", "mia"}
@@ -58,7 +44,7 @@ def test_only_managers_post_to_an_event(client_for, world, event, role):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name,url,expected", CASES, ids=[c[0] for c in CASES])
-def test_event_access(client_for, world, process, event, role, name, url,  # noqa: F811
+def test_event_access(client_for, world, process, event, role, name, url,
                       expected):
     response = client_for(role).get(url(world, process, event))
     want = expected[role]
@@ -75,7 +61,7 @@ def test_participant_sees_events_of_an_invited_organisation(client_for, world, e
     assert client_for("paul").get(reverse("processes:event", args=[event.pk])).status_code == 200
 
 
-def test_workshop_walk(client_for, world, process):  # noqa: F811
+def test_workshop_walk(client_for, world, process):
     client = client_for("mia")
     response = client.post(reverse("processes:event_create", args=[process.pk]), {
         "kind": "workshop", "title": "2. QE-Werkstatt", "starts_at": "2027-01-14T09:00",
@@ -125,7 +111,7 @@ def test_coverage(world, event):
     ({"kind": "workshop", "title": "X", "starts_at": "2027-01-14T09:00",
       "ends_at": "2027-01-14T10:00", "online_link": "javascript:alert(1)"}, "Enter a valid URL."),
 ])
-def test_event_bad_input(client_for, world, process, data, message):  # noqa: F811
+def test_event_bad_input(client_for, world, process, data, message):
     response = client_for("mia").post(reverse("processes:event_create", args=[process.pk]), data)
     assert response.status_code == 400 and message in response.content.decode()
     assert not Event.objects.exists()
@@ -188,18 +174,7 @@ def test_invite_bad_input(client_for, world, event, data, message):
     assert not foreign.invitations.exists()
 
 
-def test_ical_export(client_for, world, event):
-    from icalendar import Calendar
-
-    response = client_for("mia").get(reverse("processes:ical", args=[event.pk]))
-    assert response["Content-Type"].startswith("text/calendar")
-    calendar = Calendar.from_ical(response.content)
-    item = next(iter(calendar.walk("VEVENT")))
-    assert str(item["SUMMARY"]) == "1. QE-Werkstatt" and str(item["LOCATION"]) == "Kreishaus"
-    assert item.decoded("DTSTART") == event.starts_at
-
-
-def test_community_profile(client_for, world, process, event):  # noqa: F811
+def test_community_profile(client_for, world, process, event):
     invitation = event.invitations.get(organisation=world.orgs[world.m1.pk])
     invitation.attended = True
     invitation.save()
@@ -217,106 +192,6 @@ def test_community_profile(client_for, world, process, event):  # noqa: F811
     assert pdf.content.startswith(b"%PDF")
     assert client_for("oscar").get(reverse("processes:profile", args=[process.pk])) \
         .status_code == 404
-
-
-@pytest.fixture
-def attached(client_for, event, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    settings.MEDIA_ROOT = tmp_path
-    response = client_for("mia").post(reverse("processes:file_add", args=[event.pk]), {
-        "title": "Präsentation Werkstatt", "file": SimpleUploadedFile(
-            "werkstatt.pdf", b"%PDF-1.4 folien")})
-    assert response.status_code == 302
-    return event.files.get()
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_file_download_access(client_for, world, event, attached, role):
-    response = client_for(role).get(reverse("processes:file_download",
-                                            args=[event.pk, attached.pk]))
-    if role == "anon":
-        assert response.status_code == 302
-    elif role in EVENT_VIEWERS:
-        assert response.status_code == 200
-        assert b"".join(response.streaming_content) == b"%PDF-1.4 folien"
-        assert "attachment" in response["Content-Disposition"]
-    else:
-        assert response.status_code == 404
-
-
-def test_file_shown_on_event_and_audited(client_for, world, event, attached):
-    page = client_for("carol").get(reverse("processes:event", args=[event.pk])).content.decode()
-    assert "Präsentation Werkstatt" in page and "Attach file" not in page
-    page = client_for("mia").get(reverse("processes:event", args=[event.pk])).content.decode()
-    assert 'enctype="multipart/form-data"' in page
-    assert AuditEntry.objects.filter(action="create", content_type__model="eventfile").exists()
-
-
-@pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
-def test_only_managers_attach_or_remove_files(client_for, world, event, attached, role):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    client = client_for(role)
-    client.post(reverse("processes:file_add", args=[event.pk]), {
-        "title": "X", "file": SimpleUploadedFile("x.pdf", b"%PDF")})
-    client.post(reverse("processes:file_delete", args=[event.pk, attached.pk]))
-    assert list(event.files.all()) == [attached]
-
-
-def test_manager_removes_file(client_for, event, attached):
-    response = client_for("mia").post(reverse("processes:file_delete",
-                                              args=[event.pk, attached.pk]))
-    assert response.status_code == 302 and not event.files.exists()
-    assert not attached.file.storage.exists(attached.file.name)
-
-
-@pytest.mark.parametrize("title,name,content,message", [
-    ("Folien", "folien.exe", b"MZ", "File extension"),
-    ("", "folien.pdf", b"%PDF", "This field is required"),
-    ("Folien", None, None, "This field is required"),
-])
-def test_file_bad_input(client_for, event, settings, tmp_path, title, name, content, message):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    settings.MEDIA_ROOT = tmp_path
-    data = {"title": title}
-    if name:
-        data["file"] = SimpleUploadedFile(name, content)
-    response = client_for("mia").post(reverse("processes:file_add", args=[event.pk]), data)
-    assert response.status_code == 400 and message in response.content.decode()
-    assert not event.files.exists()
-
-
-def test_file_of_another_event_is_not_found(client_for, world, process, event,  # noqa: F811
-                                            attached):
-    other = services.event_save(actor=None, process=process, fields={
-        "kind": "workshop", "title": "Steuerung", "starts_at": event.starts_at,
-        "ends_at": event.ends_at})
-    response = client_for("mia").get(reverse("processes:file_download",
-                                              args=[other.pk, attached.pk]))
-    assert response.status_code == 404
-
-
-def test_calendar_feed(client, client_for, world, event):
-    from icalendar import Calendar
-
-    page = client_for("carol").get(reverse("processes:list", args=[world.m1.pk]))
-    feed_url = page.context["feed_url"]
-    assert "/calendar/" in feed_url
-    response = client.get(feed_url.split("testserver", 1)[1])  # no session needed
-    assert response.status_code == 200
-    calendar = Calendar.from_ical(response.content)
-    assert [str(c["summary"]) for c in calendar.walk("VEVENT")] == ["1. QE-Werkstatt"]
-
-
-def test_calendar_feed_refuses_bad_or_stale_tokens(client, world, event):
-    token = services.feed_token(world.people["carol"], world.m1)
-    assert client.get(reverse("processes:feed", args=[token + "x"])).status_code == 404
-    foreign = services.feed_token(world.people["zoe"], world.m1)
-    assert client.get(reverse("processes:feed", args=[foreign])).status_code == 404
-    world.memberships["carol"].delete()
-    assert client.get(reverse("processes:feed", args=[token])).status_code == 404
 
 
 def test_decision_linked_to_a_standard(client_for, world, event):
@@ -343,8 +218,7 @@ def test_decision_linked_to_a_standard(client_for, world, event):
         reverse("standards:detail", args=[standard.pk])).content.decode()
 
 
-def test_timeline_shows_adopted_standards_and_due_actions(client_for, world, process):  # noqa: F811
-    import datetime as dt
+def test_timeline_shows_adopted_standards_and_due_actions(client_for, world, process):
 
     from qdialog.actions import services as action_services
     from qdialog.standards import services as standard_services

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from qdialog.core.models import AuditEntry
-from qdialog.processes import services
 from qdialog.processes.models import DEFAULT_PHASES, Group, GroupMember, Phase, Process
 from tests.conftest import ROLES
 
@@ -15,17 +14,6 @@ OK, NOT_FOUND, LOGIN = 200, 404, "login"
 
 def expect(allowed):
     return {r: (LOGIN if r == "anon" else OK if r in allowed else NOT_FOUND) for r in ROLES}
-
-
-@pytest.fixture
-def process(world):
-    p = services.process_create(actor=world.people["mia"], municipality=world.m1,
-                                fields={"title": "QE Landkreis Eins",
-                                        "started_on": dt.date(2026, 3, 1)})
-    group = services.group_save(actor=None, process=p, fields={"kind": "steering",
-                                                               "name": "Steuerungsgruppe"})
-    services.group_member_add(actor=None, group=group, organisation=world.orgs[world.m1.pk])
-    return p
 
 
 VIEWERS = {"alice", "carol", "mia", "paul"}
