@@ -7,59 +7,11 @@ for single series. Text stays text in the SVG (searchable, sharp when projected)
 
 from __future__ import annotations
 
-import io
 import itertools
-import logging
-import re
-import textwrap
 
-import matplotlib
+from qdialog.core.charting import BLUE, DIVERGING, GREY, SERIES, finish, plt, wrap
 
-matplotlib.use("Agg")
-logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # Fira Sans: web only
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .engine import DimensionResult, ItemResult  # noqa: E402
-
-BLUE = "#0a4b9a"
-GREY = "#6e7597"
-DIVERGING = {
-    4: ["#ca0020", "#f4a582", "#92c5de", "#0571b0"],
-    5: ["#ca0020", "#f4a582", "#cccccc", "#92c5de", "#0571b0"],
-    7: ["#b2182b", "#ef8a62", "#fddbc7", "#cccccc", "#d1e5f0", "#67a9cf", "#2166ac"],
-}
-SERIES = ["#0a4b9a", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
-_counter = itertools.count(1)
-
-plt.rcParams.update({
-    "svg.fonttype": "none", "font.family": ["Fira Sans", "DejaVu Sans", "sans-serif"],
-    "font.size": 10, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.edgecolor": GREY, "axes.labelcolor": "#171a2b", "xtick.color": "#171a2b",
-    "ytick.color": "#171a2b", "svg.hashsalt": "qdialog",
-})
-
-
-def _wrap(text: str, width: int = 48, lines: int = 2) -> str:
-    wrapped = textwrap.wrap(text, width)
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1] + "…"
-    return "\n".join(wrapped)
-
-
-def _finish(fig, fmt: str = "svg") -> str | bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=200 if fmt == "png" else None)
-    plt.close(fig)
-    if fmt == "png":
-        return buffer.getvalue()
-    svg = buffer.getvalue().decode()
-    svg = svg[svg.index("<svg"):]
-    # unique ids per chart, so several charts can sit inline on one page
-    prefix = f"c{next(_counter)}-"
-    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r'(url\(#|href="#)([^)"]+)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
-    return svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+from .engine import DimensionResult, ItemResult
 
 
 def likert_bars(items: list[ItemResult], fmt: str = "svg"):
@@ -87,7 +39,7 @@ def likert_bars(items: list[ItemResult], fmt: str = "svg"):
         lefts = [left + width for left, width in zip(lefts, widths)]
     ax.axvline(0, color=GREY, linewidth=0.8)
     ax.set_yticks(range(len(items)))
-    ax.set_yticklabels([_wrap(i.variable.label("de"), 75) for i in reversed(items)], fontsize=7.5)
+    ax.set_yticklabels([wrap(i.variable.label("de"), 75) for i in reversed(items)], fontsize=7.5)
     ax.set_xlim(-100, 100)
     ax.set_xticks([-100, -50, 0, 50, 100])
     ax.set_xticklabels(["100 %", "50 %", "0", "50 %", "100 %"])
@@ -95,7 +47,7 @@ def likert_bars(items: list[ItemResult], fmt: str = "svg"):
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
     ax.legend(handles, labels, ncol=min(points, 4), loc="upper center",
               bbox_to_anchor=(0.5, -0.06 if len(items) > 3 else -0.2), frameon=False, fontsize=8)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)
 
 
 def dimension_profile(dimensions: list[DimensionResult], fmt: str = "svg"):
@@ -116,9 +68,9 @@ def dimension_profile(dimensions: list[DimensionResult], fmt: str = "svg"):
                 groups.setdefault(g.label, []).append((g.summary.mean, y))
     for (label, points), colour, marker in zip(groups.items(), SERIES[1:], "sD^v"):
         ax.scatter([p[0] for p in points], [p[1] for p in points], color=colour, marker=marker,
-                   s=28, label=_wrap(label, 30), zorder=4)
+                   s=28, label=wrap(label, 30), zorder=4)
     ax.set_yticks(ys)
-    ax.set_yticklabels([_wrap(d.label, 40) for d in dims])
+    ax.set_yticklabels([wrap(d.label, 40) for d in dims])
     ax.set_xlim(1, 5)
     ax.set_xlabel("1 = trifft nicht zu … 5 = trifft voll zu")
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
@@ -126,7 +78,7 @@ def dimension_profile(dimensions: list[DimensionResult], fmt: str = "svg"):
     ax.legend([plt.Line2D([], [], marker="o", color=BLUE, linestyle="")] + handles,
               ["alle (mit 95-%-KI)"] + labels, loc="upper center", bbox_to_anchor=(0.5, -0.12),
               ncol=3, frameon=False, fontsize=8)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)
 
 
 def divergence(rows, fmt: str = "svg", limit: int = 10):
@@ -151,12 +103,12 @@ def divergence(rows, fmt: str = "svg", limit: int = 10):
             legend[label] = ax.scatter(mean, y, color=colour, marker=marker, s=36, zorder=3)
     ax.set_yticks(ys)
     labels = [getattr(r, "label", None) or r.variable.label("de") for r in rows]
-    ax.set_yticklabels([_wrap(text, 55) for text in labels], fontsize=8)
+    ax.set_yticklabels([wrap(text, 55) for text in labels], fontsize=8)
     ax.set_xlim(1, 5)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
-    ax.legend(list(legend.values()), [_wrap(k, 30) for k in legend], loc="upper center",
+    ax.legend(list(legend.values()), [wrap(k, 30) for k in legend], loc="upper center",
               bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False, fontsize=8)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)
 
 
 def comparison(rows, first, second, fmt: str = "svg"):
@@ -172,14 +124,14 @@ def comparison(rows, first, second, fmt: str = "svg"):
             ax.errorbar(s.mean, y + dy, xerr=[[s.mean - s.ci_low], [s.ci_high - s.mean]],
                         fmt="o", color=colour, markersize=6, capsize=2, zorder=3)
     ax.set_yticks(ys)
-    ax.set_yticklabels([_wrap(r.label, 40) for r in rows])
+    ax.set_yticklabels([wrap(r.label, 40) for r in rows])
     ax.set_xlim(1, 5)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
     ax.legend([plt.Line2D([], [], marker="o", color=GREY, linestyle=""),
                plt.Line2D([], [], marker="o", color=BLUE, linestyle="")],
               [str(first), str(second)], loc="upper center", bbox_to_anchor=(0.5, -0.1),
               ncol=2, frameon=False, fontsize=8)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)
 
 
 def trend(series, fmt: str = "svg"):
@@ -195,10 +147,10 @@ def trend(series, fmt: str = "svg"):
     for label, colour in zip(labels, itertools.cycle(SERIES + ["#a6761d", "#666666"])):
         ys = [means.get(label) for _, means in points]
         ax.plot(xs, [y if y is not None else float("nan") for y in ys], marker="o",
-                color=colour, label=_wrap(label, 38))
+                color=colour, label=wrap(label, 38))
     ax.set_xticks(xs)
-    ax.set_xticklabels([f"t{w.timepoint}: {_wrap(w.title, 20)}" for w, _ in points])
+    ax.set_xticklabels([f"t{w.timepoint}: {wrap(w.title, 20)}" for w, _ in points])
     ax.set_ylim(1, 5)
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7.5)
-    return _finish(fig, fmt)
+    return finish(fig, fmt)

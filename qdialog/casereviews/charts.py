@@ -1,9 +1,10 @@
 """The chart of learning across reviews: contributing factors by type, stacked by level (SVG,
-drawn like the analysis charts and paired with the table of the same figures)."""
+drawn on the shared base of qdialog/core/charting.py and paired with the table of the same
+figures)."""
 
 from __future__ import annotations
 
-from qdialog.analysis.charts import SERIES, _finish, plt
+from qdialog.core.charting import SERIES, finish, plt
 
 
 def factors(rows, levels) -> str:
@@ -19,4 +20,4 @@ def factors(rows, levels) -> str:
     ax.set_xlabel("")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="lower right", frameon=False, fontsize=8)
-    return _finish(fig)
+    return finish(fig)

@@ -46,3 +46,8 @@ timeline_sources = Registry("timeline")
 #: what an app holds that a retention period can end: dotted paths to Shredder subclasses
 #: (qdialog/core/shredder.py), run by qdialog/retention in their order
 shredders = Registry("retention")
+
+#: which organisations of a municipality took part in the network's life: source(municipality)
+#: -> set of organisation ids (processes: invited to an event of the municipality or its cluster);
+#: the network map names the organisations that appear in none
+network_participation = Registry("network participation")

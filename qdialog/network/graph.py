@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from qdialog.analysis import charts
+from qdialog.core import charting
+from qdialog.core.registry import network_participation
 from qdialog.tenancy.models import ProfessionalSystem
 from qdialog.tenancy.selectors import NETWORK_SYSTEMS
 
@@ -43,8 +44,6 @@ def build(municipality):
 
 
 def indicators(municipality) -> Indicators:
-    from qdialog.processes.models import Invitation
-
     graph, organisations, relations = build(municipality)
     degree = nx.degree_centrality(graph) if len(graph) > 1 else {}
     between = nx.betweenness_centrality(graph) if len(graph) > 2 else {}
@@ -52,9 +51,8 @@ def indicators(municipality) -> Indicators:
     central = sorted(((by_pk[n], degree.get(n, 0), between.get(n, 0)) for n in graph.nodes
                       if graph.degree(n) > 0), key=lambda r: (-r[2], -r[1]))[:5]
     present = {o.professional_system for o in organisations}
-    # invitations to the municipality's own events and to its cluster's common events
-    invited = set(Invitation.objects.filter(
-        organisation__municipality=municipality).values_list("organisation_id", flat=True))
+    # e.g. invitations to the municipality's own events and to its cluster's common events
+    invited = set().union(*(source(municipality) for source in network_participation))
     return Indicators(
         organisations=len(organisations), relations=len(relations),
         density=nx.density(graph) if len(graph) > 1 else 0.0, central=central,
@@ -68,8 +66,7 @@ def map_svg(municipality) -> str:
     graph, organisations, relations = build(municipality)
     if not organisations:
         return ""
-    import matplotlib.pyplot as plt
-
+    plt = charting.plt
     layout = nx.spring_layout(graph, seed=79, k=1.6 / max(1, len(graph)) ** 0.5)
     fig, ax = plt.subplots(figsize=(9, 6.5))
     for kind in WIDTH:
@@ -82,14 +79,14 @@ def map_svg(municipality) -> str:
                for n in graph.nodes]
     nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes, node_color=colours,
                            edgecolors="white", linewidths=1.5)
-    labels = {n: charts._wrap(str(graph.nodes[n]["org"]), 22) for n in graph.nodes}
+    labels = {n: charting.wrap(str(graph.nodes[n]["org"]), 22) for n in graph.nodes}
     below = {n: (x, y - 0.07) for n, (x, y) in layout.items()}  # labels under the dots
     nx.draw_networkx_labels(graph, below, labels=labels, ax=ax, font_size=7,
                             font_family="DejaVu Sans", verticalalignment="top")
     present = sorted({graph.nodes[n]["org"].professional_system for n in graph.nodes})
     handles = [plt.Line2D([], [], marker="o", linestyle="", color=COLOURS.get(s, "#999"),
                           markersize=8) for s in present]
-    ax.legend(handles, [charts._wrap(ProfessionalSystem(s).label, 32) for s in present],
+    ax.legend(handles, [charting.wrap(ProfessionalSystem(s).label, 32) for s in present],
               loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7.5)
     ax.axis("off")
-    return charts._finish(fig)
+    return charting.finish(fig)

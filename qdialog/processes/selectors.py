@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from qdialog.core.registry import timeline_sources
 
-from .models import GroupMember, Process
+from .models import GroupMember, Invitation, Process
 
 
 def processes_visible(scope):
@@ -38,3 +38,10 @@ def timeline(process):
         entries += source(process)
     dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
     return dated + [e for e in entries if not e["date"]]
+
+
+def invited_organisations(municipality) -> set[int]:
+    """The organisations of a municipality invited to any event: its own processes' events and
+    its cluster's common ones (for the network map's "never at an event")."""
+    return set(Invitation.objects.filter(organisation__municipality=municipality)
+               .values_list("organisation_id", flat=True))

@@ -1,9 +1,13 @@
+import logging
+
 from django.conf import settings
 from django.http import Http404
 
 from qdialog.core.scoping import ScopeError, fence
 
 from .scope import scope_for
+
+logger = logging.getLogger("qdialog.scope")
 
 
 class ScopeMiddleware:
@@ -23,5 +27,8 @@ class ScopeMiddleware:
         """A query that escaped every fence is a defect: loud in tests and development, a plain
         404 for the person in production (nothing about the object is shown)."""
         if isinstance(exception, ScopeError) and not settings.QDIALOG_SCOPE_ERRORS_RAISE:
+            # the path's pattern, not the path: no ids or codes in the log
+            route = getattr(request.resolver_match, "route", "?")
+            logger.error("tenant query outside the fence on %s: %s", route, exception)
             raise Http404("out of scope") from exception
         return None

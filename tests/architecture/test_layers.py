@@ -33,12 +33,7 @@ WIRING_NAMES = {"views", "urls", "demo", "admin", "apps", "cli", "documents", "f
 WIRING_DIRS = {"templatetags", "management", "views", "migrations"}
 
 #: (module, app it imports) -> the way out
-DEBTS = {
-    ("qdialog/network/graph.py", "analysis"):
-        "the chart drawing helpers are not analysis: move them to core",
-    ("qdialog/network/graph.py", "processes"):
-        "who attended which event: a registry that processes fills for the network map",
-}
+DEBTS: dict = {}
 
 
 def _app_of(module: str):
