@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy import optimize
 from scipy import stats as sp
 
 
@@ -85,6 +86,29 @@ class Difference:
     ci_high: float | None
     g: float | None
     p: float | None
+    g_low: float | None = None  # confidence interval of g (noncentral t)
+    g_high: float | None = None
+
+
+def hedges_g_interval(g: float, na: int, nb: int, confidence: float = 0.95):
+    """Confidence interval of Hedges' g by inverting the noncentral t distribution (the exact
+    interval for the standardised difference of two normal samples, as in Hedges & Olkin 1985,
+    Steiger & Fouladi 1997), corrected for small samples like g itself."""
+    df = na + nb - 2
+    correction = 1 - 3 / (4 * (na + nb) - 9)
+    scale = math.sqrt(na * nb / (na + nb))
+    t = g / correction * scale
+    # the bounds lie within a few standard errors of t; a tight bracket keeps scipy's noncentral
+    # t away from the far tails, where it cannot be evaluated
+    span = 1 + 4 * math.sqrt(1 + t * t / (2 * df))
+
+    def ncp_for(probability):
+        return optimize.brentq(lambda ncp: sp.nct.cdf(t, df, ncp) - probability,
+                               t - span, t + span)
+
+    alpha = 1 - confidence
+    low, high = ncp_for(1 - alpha / 2), ncp_for(alpha / 2)
+    return low / scale * correction, high / scale * correction
 
 
 def difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> Difference:
@@ -105,7 +129,8 @@ def difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> Differ
         correction = 1 - 3 / (4 * (na + nb) - 9)
         g = diff / pooled * correction
     p = float(2 * sp.t.sf(abs(diff / se), dof))
-    return Difference(na, nb, diff, diff - half, diff + half, g, p)
+    g_low, g_high = hedges_g_interval(g, na, nb, confidence) if g is not None else (None, None)
+    return Difference(na, nb, diff, diff - half, diff + half, g, p, g_low, g_high)
 
 
 def standardised_spread(groups: list[np.ndarray]) -> tuple[float | None, float | None]:

@@ -26,6 +26,21 @@ DIVERGING = {
     7: ["#b2182b", "#ef8a62", "#fddbc7", "#cccccc", "#d1e5f0", "#67a9cf", "#2166ac"],
 }
 SERIES = ["#0a4b9a", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
+#: one colour and marker per group (perspective or professional system), by the group's key –
+#: the same group looks the same in every chart of the product. Okabe–Ito colours (safe for
+#: the common colour-vision deficiencies), told apart by marker too.
+GROUP_COLOURS = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#0072b2",
+                 "#f0e442", "#000000", "#999999", "#7f3c8d"]
+GROUP_MARKERS = "sD^vP<>Xph"
+
+
+def group_style(key) -> tuple[str, str]:
+    """(colour, marker) of a group by its key ("1", "2" … as stored; "" for "not stated")."""
+    try:
+        index = int(key) - 1
+    except (TypeError, ValueError):
+        return "#6e7597", "x"
+    return GROUP_COLOURS[index % len(GROUP_COLOURS)], GROUP_MARKERS[index % len(GROUP_MARKERS)]
 _counter = itertools.count(1)
 
 plt.rcParams.update({
@@ -36,9 +51,11 @@ plt.rcParams.update({
 })
 
 
-def wrap(text: str, width: int = 48, lines: int = 2) -> str:
+def wrap(text: str, width: int = 48, lines: int | None = None) -> str:
+    """Break a label into lines; cut (with "…") only where `lines` is given – a question's label
+    is never cut, or two rows that differ at the end would read the same."""
     wrapped = textwrap.wrap(text, width)
-    if len(wrapped) > lines:
+    if lines is not None and len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: width - 1] + "…"
     return "\n".join(wrapped)

@@ -79,7 +79,7 @@ def map_svg(municipality) -> str:
                for n in graph.nodes]
     nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes, node_color=colours,
                            edgecolors="white", linewidths=1.5)
-    labels = {n: charting.wrap(str(graph.nodes[n]["org"]), 22) for n in graph.nodes}
+    labels = {n: charting.wrap(str(graph.nodes[n]["org"]), 22, lines=2) for n in graph.nodes}
     below = {n: (x, y - 0.07) for n, (x, y) in layout.items()}  # labels under the dots
     nx.draw_networkx_labels(graph, below, labels=labels, ax=ax, font_size=7,
                             font_family="DejaVu Sans", verticalalignment="top")

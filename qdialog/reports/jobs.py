@@ -43,7 +43,7 @@ def report_build(report_id: int) -> Report:
     _beat(report.pk, status=ReportStatus.RUNNING, progress=1)
     try:
         content = builder.build_content(report.wave, municipality=report.municipality,
-                                        cluster=report.cluster)
+                                        cluster=report.cluster, language=report.language)
         _beat(report.pk, progress=50)
         data = (builder.render_pdf(content) if report.file_format == "pdf"
                 else builder.render_docx(content))
@@ -71,7 +71,8 @@ def part_build(part_id: int) -> ReportPart:
     _beat(report.pk)
     ReportPart.objects.filter(pk=part.pk).update(status=ReportStatus.RUNNING)
     try:
-        content = builder.build_content(report.wave, municipality=part.municipality)
+        content = builder.build_content(report.wave, municipality=part.municipality,
+                                        language=report.language)
         part.file.save(f"{slugify(part.municipality.name)}.pdf",
                        ContentFile(builder.render_pdf(content)), save=False)
         part.status, part.error = ReportStatus.DONE, ""

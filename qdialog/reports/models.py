@@ -54,6 +54,9 @@ class Report(models.Model):
     kind = models.CharField(max_length=16, choices=ReportKind.choices)
     file_format = models.CharField(max_length=4, choices=[("pdf", "PDF"), ("docx", "DOCX"),
                                                           ("zip", "ZIP")])
+    #: the language the report is written in, chosen when it is requested
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default="de")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
                                      blank=True, related_name="+")
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True,
@@ -78,7 +81,8 @@ class Report(models.Model):
 
     def __str__(self):
         subject = self.municipality or self.cluster or self.wave.programme
-        return f"{self.get_kind_display()} – {subject} ({self.file_format.upper()})"
+        language = "" if self.language == "de" else f", {self.get_language_display()}"
+        return f"{self.get_kind_display()} – {subject} ({self.file_format.upper()}{language})"
 
     @property
     def audit_scope(self):

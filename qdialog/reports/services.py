@@ -24,11 +24,12 @@ log = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def report_request(*, actor, wave, kind, file_format, municipality=None, cluster=None) -> Report:
+def report_request(*, actor, wave, kind, file_format, municipality=None, cluster=None,
+                   language="de") -> Report:
     """A report to be built in the background; a bundle is one task per municipality."""
     report = Report.objects.create(wave=wave, kind=kind, file_format=file_format,
                                    municipality=municipality, cluster=cluster,
-                                   requested_by=actor)
+                                   requested_by=actor, language=language)
     log_action(actor=actor, action="export", obj=report,
                summary=note(gettext_noop("requested")))
     if kind == ReportKind.ALL_MUNICIPALITIES:

@@ -3,6 +3,7 @@ selector, render. Who may do what is decided in rules.py and analysis/access.py.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -34,6 +35,7 @@ def report_list(request, pk):
         "wave": wave, "institute": institute,
         "reports": selectors.reports_visible(scope=request.scope, user=request.user, wave=wave),
         "municipalities": visible_municipalities(request.scope, wave),
+        "languages": settings.LANGUAGES,
         "clusters": wave.programme.clusters.all() if institute and not wave.municipality_id
         else []})
 
@@ -44,8 +46,11 @@ def report_create(request, pk):
     wave = readable_wave(request.scope, pk)
     kind = request.POST.get("kind", "")
     file_format = request.POST.get("format", "pdf")
-    if kind not in ReportKind.values or file_format not in ("pdf", "docx"):
-        return _refused(request, wave, _("Please choose a kind of report and a format."))
+    language = request.POST.get("language", "de")
+    if kind not in ReportKind.values or file_format not in ("pdf", "docx") or \
+            language not in dict(settings.LANGUAGES):
+        return _refused(request, wave, _("Please choose a kind of report, a format and a "
+                                         "language."))
     require_rule("reports.request", request.user, (wave, kind))
     municipality = cluster = None
     if kind == ReportKind.MUNICIPALITY:
@@ -62,7 +67,8 @@ def report_create(request, pk):
         return _refused(request, wave, refusal)
     services.report_request(actor=request.user, wave=wave, kind=kind,
                             file_format="zip" if kind == ReportKind.ALL_MUNICIPALITIES
-                            else file_format, municipality=municipality, cluster=cluster)
+                            else file_format, municipality=municipality, cluster=cluster,
+                            language=language)
     messages.success(request, _("The report is being built. This page shows its progress."))
     return redirect("reports:list", pk=wave.pk)
 

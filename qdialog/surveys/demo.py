@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 from django.utils import timezone
 
@@ -87,6 +88,18 @@ def generate_answers(instrument: schema.CInstrument, rng: random.Random, level: 
     return answers
 
 
+def _demo_codes(wave, responses, rng) -> None:
+    """Personal codes per municipality, as many used as answer sets came in and some never used,
+    so that the participation figures (invited, answered, response rate) look like a real wave."""
+    answered = Counter(r.municipality_id for r in responses)
+    codes = []
+    for municipality_id, count in sorted(answered.items()):
+        invited = round(count / rng.uniform(0.45, 0.85))
+        codes += [AccessCode(wave=wave, municipality_id=municipality_id, used=n < count)
+                  for n in range(invited)]
+    AccessCode.objects.bulk_create(codes, batch_size=1000)
+
+
 def load(programme, actor) -> dict:
     rng = random.Random(2026)
     today = timezone.localdate()
@@ -113,6 +126,7 @@ def load(programme, actor) -> dict:
                 perspective=perspective, professional_system=system, answers=answers,
                 vector=schema.vectorize(compiled, answers)))
     Response.objects.bulk_create(responses, batch_size=500)
+    _demo_codes(t0, responses, rng)
     services.wave_close(actor=actor, wave=t0)
     Wave.objects.filter(pk=t0.pk).update(closed_at=timezone.now() - dt.timedelta(days=180))
 
@@ -135,6 +149,7 @@ def load(programme, actor) -> dict:
                 perspective=perspective, professional_system=system, answers=answers,
                 vector=schema.vectorize(compiled, answers)))
     Response.objects.bulk_create(t1_responses, batch_size=500)
+    _demo_codes(t1, t1_responses, rng)
     services.wave_close(actor=actor, wave=t1)
     Wave.objects.filter(pk=t1.pk).update(closed_at=timezone.now() - dt.timedelta(days=20))
 

@@ -1,6 +1,7 @@
 """Reports: requested per role, built in the background, readable as PDF and DOCX, suppressed."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -98,8 +99,24 @@ def test_bad_report_requests(client_for, world, answered):
     client = client_for("alice")
     assert _request(client, answered, kind="everything").status_code == 400
     assert _request(client, answered, format="exe").status_code == 400
+    refused = _request(client, answered, language="fr", municipality=str(world.m1.pk))
+    assert refused.status_code == 400
+    assert "language" in refused.content.decode()
     assert _request(client, answered, kind="cluster", cluster="999").status_code == 400
     assert not Report.objects.exists()
+
+
+def test_a_report_in_english(client_for, world, answered, django_capture_on_commit_callbacks):
+    client = client_for("mia")
+    page = client.get(reverse("reports:list", args=[answered.pk])).content.decode()
+    assert re.search(r'name="language"\s+value="en" checked', page)  # the interface's language
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(client, answered, municipality=str(world.m1.pk), format="docx", language="en")
+    report = Report.objects.get()
+    assert report.language == "en" and str(report).endswith("(DOCX, English)")
+    data = b"".join(client.get(reverse("reports:download", args=[report.pk])).streaming_content)
+    text = _docx_text(data)
+    assert "Method and participation" in text and "Methode" not in text
 
 
 def test_all_municipalities_as_zip(client_for, world, answered,

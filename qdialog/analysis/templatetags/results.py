@@ -1,5 +1,7 @@
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -10,10 +12,33 @@ def pct(value):
 
 
 @register.filter
+def mean_of(group):
+    """A group's or unit's mean, or "×" where the disclosure plan withholds it (or "–" where
+    there is nothing to show), formatted for the active language."""
+    summary = getattr(group, "summary", None)
+    if summary is not None and summary.mean is not None:
+        return floatformat(summary.mean, 2)
+    return "×" if getattr(group, "n_group", 0) is None else "–"
+
+
+@register.filter
+def css_string(value):
+    """Text for a CSS string in double quotes (the page footer of a PDF report)."""
+    text = " ".join(str(value).split())
+    return mark_safe(text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c "))
+
+
+@register.filter
+def cell(value):
+    """A cell of the overview: its mean, or × where it is withheld."""
+    return "×" if value is None or value.mean is None else floatformat(value.mean, 2)
+
+
+@register.filter
 def label(row):
     """Display name of an item or dimension result."""
     variable = getattr(row, "variable", None)
-    return variable.label("de") if variable is not None else row.label
+    return variable.label((get_language() or "de")[:2]) if variable is not None else row.label
 
 
 # A colour-blind-safe diverging palette (disagree → agree), from ColorBrewer RdBu.
