@@ -63,7 +63,7 @@ BY_NAME = {"phase_pk": "phase", "group_pk": "group", "member_pk": "group_member"
            "contact_pk": "contact", "other_pk": "wave2", "section_pk": "section",
            "element_pk": "item", "report_pk": "report", "episode_pk": "episode",
            "factor_pk": "factor", "amendment_pk": "amendment", "template_pk": "template",
-           "wave_id": "wave", "export_pk": "shredder"}
+           "wave_id": "wave", "export_pk": "shredder", "municipality_pk": "municipality"}
 SPECIAL = {  # (route name, parameter) -> value
     ("surveys:wave_action", "action"): "close", ("surveys:element_action", "kind"): "item",
     ("surveys:element_action", "action"): "delete", ("casereviews:part_add", "kind"): "source",

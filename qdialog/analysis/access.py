@@ -57,3 +57,24 @@ def reads_whole_wave(scope, wave) -> bool:
     """Institute staff of the programme: cluster and programme reports, the ZIP bundle, and
     every report requested for the wave."""
     return wave.programme_id in scope.institute_programmes
+
+
+def overview_access(scope, wave) -> tuple[list[int] | None, bool]:
+    """Who sees the overview of a programme- or cluster-wide wave, of which municipalities, and
+    whether with names: institute staff all of them, named where the programme allows it; a
+    cluster coordinator the municipalities of their clusters, named (they coordinate them and
+    read each one's results anyway). Anyone else: 404."""
+    if wave.municipality_id is not None:
+        raise Http404
+    if wave.programme_id in scope.institute_programmes:
+        return None, wave.programme.institute_sees_names
+    if wave.cluster_id is not None:
+        if wave.cluster_id in scope.coordinated_clusters:
+            return None, True
+        raise Http404
+    ids = list(scope.municipalities().filter(programme_id=wave.programme_id,
+                                             cluster_id__in=scope.coordinated_clusters)
+               .values_list("pk", flat=True))
+    if not ids:
+        raise Http404
+    return sorted(ids), True

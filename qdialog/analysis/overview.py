@@ -203,3 +203,43 @@ def _anonymised(wave, rows: list[UnitRow]) -> list[UnitRow]:
 
 def _lang() -> str:
     return (get_language() or "de")[:2]
+
+
+def sort_rows(rows, key: str):
+    """Rows in the order the person chose: "name", "n" (answer sets, most first), "rate"
+    (participation, highest first) or "d<number>" (a dimension's score, highest first; withheld
+    scores last). Anything else: the overview's own order (by cluster, model first)."""
+    if key == "name":
+        return sorted(rows, key=lambda r: r.label)
+    if key == "n":
+        return sorted(rows, key=lambda r: -(getattr(r, "n", None) or
+                                            getattr(r, "answer_sets", 0) or 0))
+    if key in ("rate", "invited", "answered"):
+        return sorted(rows, key=lambda r: -(getattr(r, key, None) or 0))
+    if key.startswith("d") and key[1:].isdigit() and hasattr(rows[0] if rows else None,
+                                                              "cells"):
+        index = int(key[1:]) - 1
+        if rows and 0 <= index < len(rows[0].cells):
+            return sorted(rows, key=lambda r: (r.cells[index].mean is None,
+                                               -(r.cells[index].mean or 0)))
+    return list(rows)
+
+
+def overview_rows(overview: Overview) -> list[list]:
+    """The overview as spreadsheet rows (numbers as numbers, withheld as "×")."""
+    dims = [label for _name, label in overview.dimensions]
+
+    def cells(row):
+        return [round(c.mean, 2) if c.mean is not None else "×" for c in row.cells]
+
+    out = [[_("Municipality"), _("Cluster"), _("Answer sets"), *dims]]
+    for row in overview.municipalities:
+        out.append([row.label, row.cluster, "" if row.n is None else row.n, *cells(row)])
+    for row in overview.clusters:
+        out.append([row.label, row.label, row.n, *cells(row)])
+    out += [[], [_("Municipality"), _("Cluster"), _("Invited"), _("Answered"),
+                 _("Response rate"), _("Answer sets")]]
+    for p in overview.participation:
+        out.append([p.label, p.cluster, p.invited, p.answered,
+                    "" if p.rate is None else round(p.rate, 3), p.answer_sets])
+    return out

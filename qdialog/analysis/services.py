@@ -25,3 +25,13 @@ def benchmark_read(*, actor, wave, municipality) -> None:
     log_action(actor=actor, action="read", obj=wave,
                summary=note(gettext_noop("benchmark %(municipality)s"),
                             municipality=municipality))
+
+
+def overview_read(*, actor, wave, exported: bool = False) -> None:
+    """Reading (or downloading) the overview of the municipalities is audited."""
+    if exported:
+        log_action(actor=actor, action="export", obj=wave,
+                   summary=note(gettext_noop("overview of the municipalities")))
+    else:
+        log_action(actor=actor, action="read", obj=wave,
+                   summary=note(gettext_noop("overview of the municipalities")))

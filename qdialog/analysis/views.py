@@ -2,18 +2,20 @@
 may read, compute through engine.wave_results(), render."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from qdialog.core.spreadsheets import csv_text
 from qdialog.surveys import selectors as scope_selectors
 from qdialog.surveys.models import WaveStatus
 from qdialog.tenancy.scope import get_in_scope
 
 from . import charts, services
-from .access import readable_municipalities, readable_wave
+from .access import overview_access, readable_municipalities, readable_wave
 from .benchmark import DISTRIBUTION_MIN, POOLED_MIN, benchmark
 from .engine import compare_waves, scope_unit, wave_results
+from .overview import overview_rows, sort_rows, wave_overview
 
 
 def _readable_wave(request, pk):
@@ -71,7 +73,15 @@ def results(request, pk):
         "divergence_chart": charts.divergence(result.divergence),
         "likert_chart": charts.likert_bars(result.items),
         "municipalities": choices if len(choices) > 1 else [],
-        "comparable": _comparable(request, wave)})
+        "comparable": _comparable(request, wave), "overview": _sees_overview(request, wave)})
+
+
+def _sees_overview(request, wave) -> bool:
+    try:
+        overview_access(request.scope, wave)
+    except Http404:
+        return False
+    return True
 
 
 @login_required
@@ -116,3 +126,27 @@ def benchmark_view(request, pk):
         "wave": wave, "rows": rows, "municipality": chosen, "institute": institute,
         "pooled_min": POOLED_MIN, "distribution_min": DISTRIBUTION_MIN,
         "municipalities": choices if len(choices) > 1 else []})
+
+
+@login_required
+def overview_view(request, pk):
+    """Participation and scale scores of every municipality and cluster of a programme- or
+    cluster-wide wave, sortable and downloadable (CSV without formulas)."""
+    wave = _readable_wave(request, pk)
+    ids, named = overview_access(request.scope, wave)
+    overview = wave_overview(wave, ids, named=named)
+    sort = request.GET.get("sort", "")
+    if request.GET.get("format") == "csv":
+        services.overview_read(actor=request.user, wave=wave, exported=True)
+        response = HttpResponse(csv_text(overview_rows(overview)),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="overview-{wave.pk}.csv"'
+        return response
+    services.overview_read(actor=request.user, wave=wave)
+    return render(request, "analysis/overview.html", {
+        "wave": wave, "o": overview, "sort": sort,
+        "rows": sort_rows(overview.municipalities, sort),
+        "participation": sort_rows(overview.participation, sort),
+        "part_headers": [_("Invited"), _("Answered"), _("Response rate"), _("Answer sets")],
+        "part_sorts": [("invited", _("Invited")), ("answered", _("Answered")),
+                       ("rate", _("Response rate")), ("n", _("Answer sets"))]})

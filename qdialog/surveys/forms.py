@@ -8,6 +8,13 @@ from qdialog.core.forms import DateInput
 from .models import Instrument, Item, ItemKind, Section, Wave
 
 
+def instrument_choice_label(instrument) -> str:
+    """Which instrument: title, version, whose it is, and whether it is still a draft."""
+    owner = str(instrument.municipality) if instrument.municipality_id else _("whole programme")
+    state = _("in use – fixed") if instrument.is_frozen else _("draft – editable")
+    return f"{instrument} · {owner} · {state}"
+
+
 class WaveForm(forms.ModelForm):
     scope = forms.ChoiceField(label=_("Who is surveyed"), required=True)
 
@@ -21,7 +28,9 @@ class WaveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.instance.programme = programme
-        self.fields["instrument"].queryset = instruments
+        self.fields["instrument"].queryset = instruments.select_related("municipality") \
+            .order_by("family", "-version")
+        self.fields["instrument"].label_from_instance = instrument_choice_label
         if municipality is not None:
             self.fields["scope"].choices = [(f"m{municipality.pk}", str(municipality))]
             self.fields["scope"].initial = f"m{municipality.pk}"

@@ -55,7 +55,26 @@ def creates_surveys_in_programme(user, programme):
     return programme is not None and programme.pk in scope_for(user).institute_programmes
 
 
+@rules.predicate
+def manages_part(user, target):
+    """`target` is (wave, municipality): the municipality's part of a programme- or
+    cluster-wide wave – its codes, its group code, its response count – for institute staff,
+    the municipality's coordinators and its cluster's coordinators."""
+    wave, municipality = target
+    if wave is None or municipality is None or wave.municipality_id is not None:
+        return False
+    if municipality.programme_id != wave.programme_id or (
+            wave.cluster_id is not None and municipality.cluster_id != wave.cluster_id):
+        return False
+    scope = scope_for(user)
+    return (wave.programme_id in scope.institute_programmes
+            or municipality.pk in scope.coordinated_municipalities
+            or (municipality.cluster_id is not None
+                and municipality.cluster_id in scope.coordinated_clusters))
+
+
 rules.add_rule("surveys.view_wave", follows_wave)
+rules.add_rule("surveys.manage_part", manages_part)
 rules.add_rule("surveys.manage_wave", manages_wave)
 rules.add_rule("surveys.export_wave", exports_wave)
 rules.add_rule("surveys.edit_instrument", edits_instrument)

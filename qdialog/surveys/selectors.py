@@ -76,3 +76,15 @@ def timeline_entries(process) -> list[dict]:
         waves = Wave.objects.filter(municipality_id=process.municipality_id)
     return [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
             for w in waves.select_related("instrument")]
+
+
+def part_figures(*, wave, municipality) -> dict:
+    """One municipality's part of a wave: its personal codes (made, used), its group code and
+    its answer sets so far (the count the wave's own page shows for the whole wave)."""
+    codes = AccessCode.objects.filter(wave=wave, municipality=municipality)
+    counts = codes.exclude(kind=CodeKind.GROUP).aggregate(
+        made=Count("id"), used=Count("id", filter=Q(used=True)))
+    return {"codes_made": counts["made"], "codes_used": counts["used"],
+            "codes_unused": counts["made"] - counts["used"],
+            "group_code": codes.filter(kind=CodeKind.GROUP).first(),
+            "answer_sets": wave.responses.filter(municipality=municipality).count()}

@@ -303,7 +303,8 @@ def codes_generate(*, actor, wave: Wave, count: int, municipality=None) -> list[
     log_action(actor=actor, action="create", obj=wave,
                summary=note(gettext_noop("%(count)s personal codes for %(municipality)s"),
                             count=len(codes), municipality=municipality) if municipality
-               else note(gettext_noop("%(count)s personal codes"), count=len(codes)))
+               else note(gettext_noop("%(count)s personal codes"), count=len(codes)),
+               municipality_id=municipality.pk if municipality is not None else None)
     return codes
 
 
@@ -425,13 +426,21 @@ def invitations_add(*, actor, wave: Wave, emails: list[str], municipality=None) 
     return len(new)
 
 
-def codes_export(*, actor, wave: Wave, fmt: str) -> list[AccessCode]:
-    """The unused personal codes of a wave for a code sheet; handing them out is audited."""
-    codes = list(wave.codes.filter(kind=CodeKind.PERSONAL, used=False)
-                 .select_related("municipality").order_by("municipality__name", "code"))
-    log_action(actor=actor, action="export", obj=wave,
-               summary=note(gettext_noop("%(count)s unused codes as %(format)s"),
-                            count=len(codes), format=fmt.upper()))
+def codes_export(*, actor, wave: Wave, fmt: str, municipality=None) -> list[AccessCode]:
+    """The unused personal codes of a wave (or of one municipality's part of it) for a code
+    sheet; handing them out is audited."""
+    codes = wave.codes.filter(kind=CodeKind.PERSONAL, used=False)
+    if municipality is not None:
+        codes = codes.filter(municipality=municipality)
+    codes = list(codes.select_related("municipality").order_by("municipality__name", "code"))
+    if municipality is not None:
+        summary = note(gettext_noop("%(count)s unused codes of %(municipality)s as %(format)s"),
+                       count=len(codes), municipality=municipality, format=fmt.upper())
+    else:
+        summary = note(gettext_noop("%(count)s unused codes as %(format)s"),
+                       count=len(codes), format=fmt.upper())
+    log_action(actor=actor, action="export", obj=wave, summary=summary,
+               municipality_id=municipality.pk if municipality is not None else None)
     return codes
 
 

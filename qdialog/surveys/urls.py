@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, manage, respondent
+from .views import editor, manage, part, respondent
 
 app_name = "surveys"
 
@@ -27,6 +27,14 @@ urlpatterns = [
     path("waves/<int:pk>/paper/", manage.paper_entry, name="paper_entry"),
     path("waves/<int:pk>/import/", manage.answers_import, name="answers_import"),
     path("waves/<int:pk>/answers.<str:fmt>", manage.answers_export, name="answers_export"),
+    # a municipality's part of a programme- or cluster-wide wave
+    path("waves/<int:pk>/m/<int:municipality_pk>/", part.wave_part, name="wave_part"),
+    path("waves/<int:pk>/m/<int:municipality_pk>/codes/", part.part_codes_create,
+         name="part_codes_create"),
+    path("waves/<int:pk>/m/<int:municipality_pk>/group-code/", part.part_group_code,
+         name="part_group_code"),
+    path("waves/<int:pk>/m/<int:municipality_pk>/codes.<str:fmt>", part.part_codes_download,
+         name="part_codes_download"),
     # instruments
     path("p/<slug:slug>/instruments/", editor.instrument_list, name="instruments"),
     path("p/<slug:slug>/instruments/default/", editor.instrument_create_default,

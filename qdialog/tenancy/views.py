@@ -128,8 +128,14 @@ def _cluster(request, slug, number):
 @login_required
 def cluster_detail(request, slug, number):
     cluster = _cluster(request, slug, number)
+    # the surveys covering the cluster whose results the person may read: its own and the
+    # programme-wide ones (the results, overview and reports pages decide what of them)
+    waves = (scope_selectors.result_waves(request.scope)
+             .filter(programme=cluster.programme, municipality__isnull=True)
+             .filter(Q(cluster__isnull=True) | Q(cluster=cluster))
+             .select_related("instrument").order_by("-timepoint", "-opens_on"))
     return render(request, "tenancy/cluster_detail.html",
-                  {"cluster": cluster, "programme": cluster.programme,
+                  {"cluster": cluster, "programme": cluster.programme, "waves": list(waves),
                    **selectors.cluster_dashboard(cluster=cluster)})
 
 

@@ -59,6 +59,9 @@ def test_wave_life_cycle_and_anonymity_settings_fixed(client_for, world, survey)
 def test_create_wave_through_the_form(client_for, world, survey):
     client = client_for("alice")
     url = reverse("surveys:wave_create_programme", args=["alpha"])
+    # the instrument chooser says whose each version is and whether it is fixed
+    page = client.get(url).content.decode()
+    assert f"{survey.instrument} · whole programme · in use – fixed" in page
     data = {"title": "Cluster-Welle", "instrument": str(survey.instrument.pk), "timepoint": "1",
             "opens_on": "2026-12-01", "closes_on": "2026-11-01", "min_group_size": "2",
             "scope": f"c{world.a1.pk}"}

@@ -63,3 +63,15 @@ def stacked_bar(shares):
         x += width
     return mark_safe('<svg class="qd-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
                      'aria-hidden="true" focusable="false">' + "".join(rects) + "</svg>")
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key, label, hidden="", number=None):
+    """A column heading that sorts the table by it (a plain link: works without script); the
+    column sorted by says so to screen readers."""
+    key = f"{key}{number}" if number is not None else str(key)
+    current = context.get("sort", "") == key
+    return format_html('<a class="kern-link" href="?sort={}"{}>{}{}{}</a>', key,
+                       mark_safe(' aria-current="true"') if current else "", label,
+                       format_html('<span class="kern-sr-only"> {}</span>', hidden)
+                       if hidden else "", " ↓" if current else "")
