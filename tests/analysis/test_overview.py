@@ -21,7 +21,7 @@ from tests.analysis.test_results import close, store, wave  # noqa: F401 - fixtu
 def answered(world, wave):  # noqa: F811
     for i in range(12):
         store(wave, world.m1, 1 if i % 2 else 2, 2 + i % 4)
-    for i in range(7):
+    for _ in range(7):
         store(wave, world.m2, 2, 4)
     for i in range(8):
         store(wave, world.m3, 1 if i % 2 else 2, 1 + i % 5)
@@ -29,8 +29,8 @@ def answered(world, wave):  # noqa: F811
     return wave
 
 
-def _url(wave, **query):
-    url = reverse("analysis:overview", args=[wave.pk])
+def _url(survey, **query):
+    url = reverse("analysis:overview", args=[survey.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
