@@ -66,3 +66,30 @@ def test_analysis_pages_are_accessible(page, live_server, programme_waves, axe_c
     expect(page.get_by_text("Kommunenbericht – Landkreis Eins (PDF)")).to_be_visible()
     page.goto(f"{base}/waves/{t0.pk}/texts/")
     axe_check(page, "free texts")
+
+
+def test_overview_and_the_municipality_part(page, live_server, programme_waves, axe_check,
+                                            shot):
+    world, (t0, _t1) = programme_waves
+    base = live_server.url
+    world.a.institute_sees_names = True
+    world.a.save()
+    log_in(page, base, "alice@example.org")
+    page.goto(f"{base}/waves/{t0.pk}/results/")
+    page.get_by_role("link", name="Die Kommunen im Überblick").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Die Kommunen im Überblick")
+    axe_check(page, "overview")
+    shot(page, "15-overview")
+    page.get_by_role("link", name="Kommune", exact=True).first.click()
+    expect(page).to_have_url(f"{base}/waves/{t0.pk}/overview/?sort=name")
+    rows = page.locator("#h-scores ~ div table").last.locator("tbody th")
+    expect(rows.first).to_contain_text("Landkreis Drei")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "15-overview-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/m/{world.m1.pk}/waves/")
+    page.get_by_role("link", name="Welle 0 (t0): Codes und Rücklauf").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welle 0 (t0)")
+    expect(page.get_by_text("Antwortbögen aus dieser Kommune")).to_be_visible()
+    axe_check(page, "the municipality's part")
+    shot(page, "16-wave-part")
