@@ -3,6 +3,8 @@ answers of a municipality waiting to be released."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from qdialog.analysis.access import reads_whole_wave
@@ -52,3 +54,32 @@ def free_texts(*, wave, municipality):
     order = {v.name: i for i, v in enumerate(variables)}
     entries.sort(key=lambda e: (order[e[0].name], e[1].casefold()))
     return entries, True
+
+
+@dataclass
+class FreeText:
+    variable: object
+    text: str
+    decision: object  # ReleasedText or None
+    key: str  # the text's fingerprint: what the release form posts
+
+    @property
+    def actions(self):
+        return [("release", _("Release")), ("withhold", _("Withhold"))]
+
+
+def free_texts_by_question(*, wave, municipality):
+    """(questions, enough): the free-text answers as in free_texts(), under their question:
+    [(variable, [FreeText], counts)] with counts of released, withheld and undecided."""
+    entries, enough = free_texts(wave=wave, municipality=municipality)
+    grouped: dict[str, tuple] = {}
+    for variable, text, decision in entries:
+        grouped.setdefault(variable.name, (variable, []))[1].append(
+            FreeText(variable, text, decision, services.fingerprint(text)))
+    questions = []
+    for variable, texts in grouped.values():
+        counts = {"released": sum(1 for t in texts if t.decision and t.decision.released),
+                  "withheld": sum(1 for t in texts if t.decision and not t.decision.released)}
+        counts["open"] = len(texts) - counts["released"] - counts["withheld"]
+        questions.append((variable, texts, counts))
+    return questions, enough

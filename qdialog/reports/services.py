@@ -117,6 +117,15 @@ def text_decide(*, actor, wave, municipality, variable, text, release: bool) -> 
     return item
 
 
+@transaction.atomic
+def texts_decide(*, actor, wave, municipality, texts, release: bool) -> int:
+    """Release or withhold several free texts at once ([(variable, text)]), each recorded."""
+    for variable, text in texts:
+        text_decide(actor=actor, wave=wave, municipality=municipality, variable=variable,
+                    text=text, release=release)
+    return len(texts)
+
+
 def report_download(*, actor, report: Report):
     """The built file of a report; each download is recorded in the audit log."""
     log_action(actor=actor, action="export", obj=report, summary=note(gettext_noop("downloaded")))

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qdialog.analysis.access import readable_wave, reads_whole_wave, visible_municipalities
@@ -108,7 +109,8 @@ def report_download(request, report_pk):
 
 @login_required
 def texts(request, pk):
-    """Free-text answers of a municipality, to be read and released (or withheld) one by one."""
+    """Free-text answers of a municipality under their question, to be read and released (or
+    withheld) one by one or several at once; one at a time answers in place (htmx)."""
     wave = readable_wave(request.scope, pk)
     municipalities = visible_municipalities(request.scope, wave)
     if not reads_whole_wave(request.scope, wave):
@@ -117,17 +119,37 @@ def texts(request, pk):
         raise Http404
     municipality = next((m for m in municipalities
                          if str(m.pk) == request.GET.get("municipality", "")), municipalities[0])
-    entries, enough = selectors.free_texts(wave=wave, municipality=municipality)
+    questions, enough = selectors.free_texts_by_question(wave=wave, municipality=municipality)
     if request.method == "POST":
-        variable = request.POST.get("variable", "")
-        text = request.POST.get("text", "")
-        if (variable, text) not in {(v.name, t) for v, t, _ in entries}:
-            raise Http404
-        services.text_decide(actor=request.user, wave=wave, municipality=municipality,
-                             variable=variable, text=text,
-                             release=request.POST.get("decision") == "release")
-        return redirect(f"{request.path}?municipality={municipality.pk}")
+        by_key = {t.key: t for _v, texts, _c in questions for t in texts}
+        single = request.POST.get("single", "")
+        if single:  # one answer's own button (in place with htmx)
+            key, _sep, decision = single.partition(":")
+            keys = [key]
+        else:  # the ticked answers of a question
+            keys, decision = request.POST.getlist("key"), request.POST.get("decision")
+        chosen = [by_key[k] for k in keys if k in by_key]
+        if len(chosen) != len(keys):
+            raise Http404  # a text that is not one of this municipality's answers
+        if decision not in ("release", "withhold") or not chosen:
+            messages.error(request, _("Please tick at least one answer, then release or "
+                                      "withhold."))
+            return redirect(f"{request.path}?municipality={municipality.pk}")
+        services.texts_decide(actor=request.user, wave=wave, municipality=municipality,
+                              texts=[(t.variable.name, t.text) for t in chosen],
+                              release=decision == "release")
+        if request.htmx and single:
+            entry = selectors.free_texts_by_question(wave=wave, municipality=municipality)[0]
+            row = next(t for _v, texts, _c in entry for t in texts if t.key == chosen[0].key)
+            return render(request, "reports/_text_row.html",
+                          {"t": row, "wave": wave, "municipality": municipality})
+        message = (ngettext("%(n)s answer released.", "%(n)s answers released.", len(chosen))
+                   if decision == "release" else
+                   ngettext("%(n)s answer withheld.", "%(n)s answers withheld.", len(chosen)))
+        messages.success(request, message % {"n": len(chosen)})
+        return redirect(f"{request.path}?municipality={municipality.pk}"
+                        f"#q-{chosen[0].variable.name}")
     return render(request, "reports/texts.html", {
-        "wave": wave, "municipality": municipality, "entries": entries, "enough": enough,
+        "wave": wave, "municipality": municipality, "questions": questions, "enough": enough,
         "closed": wave.status == WaveStatus.CLOSED,
         "municipalities": municipalities if len(municipalities) > 1 else []})

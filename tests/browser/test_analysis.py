@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+import re
 
 import pytest
 from django.utils import timezone
@@ -93,3 +94,27 @@ def test_overview_and_the_municipality_part(page, live_server, programme_waves, 
     expect(page.get_by_text("Antwortbögen aus dieser Kommune")).to_be_visible()
     axe_check(page, "the municipality's part")
     shot(page, "16-wave-part")
+
+
+def test_free_texts_are_released_in_place_under_their_question(page, live_server,
+                                                              programme_waves, axe_check):
+    world, (t0, _t1) = programme_waves
+    for n, response in enumerate(Response.objects.filter(wave=t0, municipality=world.m1)[:2]):
+        response.answers["qe_gelingt"] = f"Gute Zusammenarbeit Nummer {n}."
+        response.save()
+    base = live_server.url
+    log_in(page, base, "mia@example.org")
+    page.goto(f"{base}/waves/{t0.pk}/texts/")
+    section = page.locator("section", has=page.locator("#q-qe_gelingt"))
+    expect(section.get_by_role("cell", name="Gute Zusammenarbeit Nummer 0.", exact=True)) \
+        .to_be_visible()
+    axe_check(page, "free texts under their question")
+    page.evaluate("window.stillHere = true")
+    section.get_by_role("button", name=re.compile("^Freigeben.*Nummer 0")).click()
+    row = section.locator("tr", has_text="Gute Zusammenarbeit Nummer 0.")
+    expect(row.get_by_text("freigegeben")).to_be_visible()
+    assert page.evaluate("window.stillHere === true")  # no reload, no jump to the top
+    section.get_by_label("Auswählen: Gute Zusammenarbeit Nummer 1.").check()
+    section.get_by_role("button", name="Ausgewählte zurückhalten").click()
+    expect(page.get_by_text("1 Antwort zurückgehalten.")).to_be_visible()
+    assert page.url.endswith("#q-qe_gelingt")

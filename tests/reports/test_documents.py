@@ -55,9 +55,9 @@ def default_wave(world):
             for n in range(count + 10))
     services.wave_close(actor=None, wave=wave)
     wave.refresh_from_db()
-    text_decide(actor=None, wave=wave, municipality=world.m1, variable="strengths",
+    text_decide(actor=None, wave=wave, municipality=world.m1, variable="qe_gelingt",
                 text="Kurze Wege zwischen Jugendamt und Schule.", release=True)
-    text_decide(actor=None, wave=wave, municipality=world.m1, variable="needs",
+    text_decide(actor=None, wave=wave, municipality=world.m1, variable="qe_vorrang",
                 text="Mehr Zeit für Fallberatung.", release=True)
     return world, wave
 
@@ -148,8 +148,8 @@ def _check_fonts_and_fill(default_wave, municipality_report):
 
 def _check_free_texts(default_wave, municipality_report):
     content, pdf, docx = municipality_report
-    compiled_labels = [question for question, _ in content.texts]
-    assert len(compiled_labels) == 2
+    questions = [question for question, _ in content.texts]
+    assert len(questions) == 2 and questions[0].startswith("Was gelingt")
     text = _flat(_pdf_text(pdf))
     for question, texts in content.texts:
         position = text.index(_flat(question), text.index("Freitextantworten (freigegeben)"))

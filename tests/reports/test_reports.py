@@ -153,9 +153,22 @@ def test_free_text_release_page(client_for, world, answered):
     url = reverse("reports:texts", args=[answered.pk])
     page = client.get(url)
     assert page.status_code == 200 and "Mehr Zeit für Hausbesuche." in page.content.decode()
-    client.post(url + f"?municipality={world.m1.pk}",
-                {"variable": "long", "text": "Mehr Zeit für Hausbesuche.", "decision": "release"})
+    from qdialog.reports.services import fingerprint
+
+    key = fingerprint("Mehr Zeit für Hausbesuche.")
+    assert f'value="{key}:release"' in page.content.decode()
+    # one answer's own button, in place (htmx): the row comes back, not the page
+    row = client.post(url + f"?municipality={world.m1.pk}", {"single": f"{key}:release"},
+                      HTTP_HX_REQUEST="true")
+    assert row.status_code == 200 and row.content.decode().startswith("<tr")
     assert ReleasedText.objects.get().released
-    forged = client.post(url, {"variable": "long", "text": "Erfunden", "decision": "release"})
+    # several ticked at once, without script: back to the question with a message
+    done = client.post(url + f"?municipality={world.m1.pk}", {"key": [key],
+                                                                "decision": "withhold"})
+    assert done.status_code == 302 and done["Location"].endswith("#q-long")
+    assert not ReleasedText.objects.get().released
+    nothing = client.post(url, {"decision": "release"}, follow=True)
+    assert "Please tick at least one answer" in nothing.content.decode()
+    forged = client.post(url, {"key": ["0" * 64], "decision": "release"})
     assert forged.status_code == 404 and ReleasedText.objects.count() == 1
     assert client_for("paul").get(url).status_code == 404
