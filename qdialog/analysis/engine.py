@@ -83,6 +83,11 @@ class DimensionResult:
     by_system: list[GroupFigures] = field(default_factory=list)
     spread: float | None = None
     spread_std: float | None = None
+    #: Cronbach's α per group (perspective, professional system): the value only, for
+    #: published groups with at least the minimum of complete answer sets – never its interval
+    #: or its n, from which the group's number of valid answers could be worked out
+    alpha_by_perspective: list[tuple[str, float | None]] = field(default_factory=list)
+    alpha_by_system: list[tuple[str, float | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -244,6 +249,14 @@ def wave_results(wave, *, municipality_ids=None, publish: bool = True) -> WaveRe
     return results
 
 
+def _group_alphas(matrix, mask, groups, minimum) -> list[tuple[str, float | None]]:
+    out = []
+    for _key, label, members, shown in groups:
+        alpha = stats.cronbach_alpha(matrix[mask & members]) if shown else None
+        out.append((label, alpha.value if alpha is not None and alpha.n >= minimum else None))
+    return out
+
+
 def _dimensions(instrument, frame, mask, unit, plan, perspectives, systems,
                 minimum) -> list[DimensionResult]:
     out = []
@@ -264,6 +277,9 @@ def _dimensions(instrument, frame, mask, unit, plan, perspectives, systems,
             [f for f, _ in _group_means(scored, 0, systems, minimum)])
         dim.spread, dim.spread_std = stats.spread_of(
             [s for _, s in by_perspective if s is not None])
+        if shown:
+            dim.alpha_by_perspective = _group_alphas(matrix, mask, perspectives, minimum)
+            dim.alpha_by_system = _group_alphas(matrix, mask, systems, minimum)
         out.append(dim)
     return out
 

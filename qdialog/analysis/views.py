@@ -67,8 +67,15 @@ def results(request, pk):
         ([(row, row.by_perspective) for row in rows], _("Means by perspective")),
         ([(row, row.by_system) for row in rows], _("Means by professional system")),
     ] if rows else []
+    alpha_tables = [(breakdown, title) for breakdown, title in (
+        ([(d, d.alpha_by_perspective) for d in result.dimensions],
+         _("Cronbach's α by perspective")),
+        ([(d, d.alpha_by_system) for d in result.dimensions],
+         _("Cronbach's α by professional system")))
+        if breakdown and breakdown[0][1]]
     return render(request, "analysis/results.html", {
         "wave": wave, "r": result, "municipality": chosen, "group_tables": group_tables,
+        "alpha_tables": alpha_tables,
         "profile_chart": charts.dimension_profile(result.dimensions),
         "divergence_chart": charts.divergence(result.divergence),
         "likert_chart": charts.likert_bars(result.items),

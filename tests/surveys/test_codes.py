@@ -2,7 +2,11 @@
 
 import csv
 import io
+import shutil
+import subprocess
+from xml.etree import ElementTree
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -67,3 +71,36 @@ def test_group_code_and_reminder_command(client_for, world, survey):
     mail.outbox.clear()
     call_command("send_reminders", "--days", "7")
     assert [m.to for m in mail.outbox] == [["r@example.org"]]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_code_slips_never_break_across_pages_and_the_code_fits(client_for, world, survey):
+    client = client_for("mia")
+    client.post(reverse("surveys:codes_create", args=[survey.wave.pk]), {"count": "18"})
+    codes = list(AccessCode.objects.filter(wave=survey.wave, kind="personal", used=False)
+                 .values_list("code", flat=True))
+    assert len(codes) == 23
+    pdf = client.get(reverse("surveys:codes_download", args=[survey.wave.pk, "pdf"])).content
+    pages = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                           check=True).stdout.decode().split("\f")[:-1]
+    assert len(pages) == 3  # ten slips to a page
+    for code in codes:
+        holding = [n for n, page in enumerate(pages) if code in page]
+        assert len(holding) == 1, code
+    # each slip whole on its page: as many "works once" as codes, page by page
+    for page in pages:
+        assert " ".join(page.split()).count("Each code works once") == sum(
+            code in page for code in codes) or " ".join(page.split()).count(
+            "Jeder Code gilt einmal") == sum(code in page for code in codes)
+    svg = client.get(reverse("surveys:codes_download", args=[survey.wave.pk, "svg"])).content
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    for group in root.iter(f"{ns}g"):
+        width = float(group.find(f"{ns}rect").get("width"))
+        for text in group.iter(f"{ns}text"):
+            x, size = float(text.get("x")), float(text.get("font-size"))
+            if text.get("textLength"):
+                assert x + float(text.get("textLength")) <= width
+            else:  # DejaVu Sans Mono advances 0.602 em; the others less than 0.62 em
+                advance = 0.602 if "Mono" in (text.get("font-family") or "") else 0.62
+                assert x + len(text.text) * size * advance <= width, text.text
