@@ -211,6 +211,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day before month (qdialog/formats/en); German from Django
+FORMAT_MODULE_PATH = ["qdialog.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

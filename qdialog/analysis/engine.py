@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from qdialog.disclosure import plan as plans
 from qdialog.disclosure.services import plan_for
@@ -271,7 +271,8 @@ def _dimensions(instrument, frame, mask, unit, plan, perspectives, systems,
             alpha = stats.Alpha(None, None, None, 0, len(cols))
         by_perspective = _group_means(scored, 0, perspectives, minimum)
         dim = DimensionResult(
-            name, instrument.dimension_label(name), [frame.variables[c].name for c in cols],
+            name, instrument.dimension_label(name, (get_language() or "de")[:2]),
+            [frame.variables[c].name for c in cols],
             alpha, _overall(scored, 0, None, mask, shown, minimum),
             [f for f, _ in by_perspective],
             [f for f, _ in _group_means(scored, 0, systems, minimum)])

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import get_language
 
 from qdialog.surveys import schema
 
@@ -79,8 +80,11 @@ def leaf_keys(frame, tree: Tree) -> np.ndarray:
 
 
 def group_labels(instrument: schema.CInstrument, role: str) -> dict[str, str]:
+    """The groups of a breakdown by key, named in the active language (the instrument's own
+    texts; German where it has none in that language)."""
     item = instrument.role_item(role)
-    return {str(c.value): c.label("de") for c in item.choices} if item else {}
+    language = (get_language() or "de")[:2]
+    return {str(c.value): c.label(language) for c in item.choices} if item else {}
 
 
 def group_keys(instrument, role, keys: np.ndarray) -> list[str]:

@@ -16,8 +16,8 @@ import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 DONT_KNOW, NOT_ANSWERED, NOT_SHOWN = "_dk", "_na", "_ns"
 SPECIAL = (DONT_KNOW, NOT_ANSWERED, NOT_SHOWN)
@@ -195,7 +195,9 @@ class CInstrument:
     frozen: bool = field(default=False)
     dimension_labels: dict = field(default_factory=dict)
 
-    def dimension_label(self, name, language="de"):
+    def dimension_label(self, name, language=None):
+        """The dimension's name in `language` (by default the active one), else German."""
+        language = language or (get_language() or "de")[:2]
         labels = self.dimension_labels.get(name) or {}
         return labels.get(language) or labels.get("de") or name
 

@@ -66,3 +66,29 @@ def test_results_page_shows_alpha_by_group(client_for, default_wave):  # noqa: F
     page = client_for("alice").get(reverse("analysis:results", args=[wave.pk])).content.decode()
     assert "Cronbach&#x27;s α by perspective" in page
     assert "Cronbach&#x27;s α by professional system" in page
+
+
+def test_english_staff_pages_show_the_instrument_in_english(client_for, default_wave):  # noqa: F811
+    from django.urls import reverse
+
+    world, wave = default_wave
+    page = client_for("alice").get(reverse("analysis:results", args=[wave.pk])).content.decode()
+    # perspectives, dimensions and questions from the instrument's English texts
+    assert "Front-line professional" in page and "Fachkraft<" not in page
+    assert "I know the standards." in page
+    compiled = schema.compiled(wave.instrument)
+    english = [compiled.dimension_label(name, "en") for name in compiled.dimension_labels]
+    assert any(label in page for label in english if label)
+
+
+def test_dates_in_the_locale_format():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    day = dt.date(2026, 12, 2)
+    with translation.override("en"):
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "02/12/2026"
+        assert formats.date_format(day, "DATE_FORMAT") == "2 December 2026"
+    with translation.override("de"):
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "02.12.2026"

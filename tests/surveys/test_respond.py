@@ -322,3 +322,20 @@ def test_concurrent_submissions_with_one_code_store_once(survey):
     for t in threads:
         t.join()
     assert sorted(results).count(303) == 1 and Response.objects.count() == 1
+
+
+def test_the_respondent_language_holds_to_the_thank_you_and_received_pages(client, db):
+    from django.urls import reverse
+
+    entry = client.get(reverse("surveys:entry") + "?lang=en", HTTP_ACCEPT_LANGUAGE="de")
+    body = entry.content.decode()
+    assert 'lang="en"' in body and "Take part in a survey" in body
+    assert f'href="{reverse("surveys:entry")}?lang=de"' in body  # the switch on /s/
+    done = client.get(reverse("surveys:done") + "?lang=en", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Thank you!" in done.content.decode() and "Vielen Dank" not in done.content.decode()
+    german = client.get(reverse("surveys:done") + "?lang=de", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Vielen Dank" in german.content.decode()
+    unknown = client.post(reverse("surveys:entry"), {"code": "NOPE2345XY", "lang": "en"},
+                          HTTP_ACCEPT_LANGUAGE="de")
+    assert unknown.status_code == 404 and 'lang="en"' in unknown.content.decode()
+    assert "code" in unknown.content.decode().lower()

@@ -14,6 +14,7 @@ services.response_submit() exactly once.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from ..models import AccessCode, CodeKind, SubmissionToken
 LANGUAGES = ("de", "en", "plain")
 TOKEN_RE = services.TOKEN_RE
 ACTIONS = ("next", "back", "save", "submit")
+#: the languages a respondent can choose, each named in itself
+RESPONDENT_LANGUAGES = [("de", "Deutsch"), ("en", "English"), ("plain", "Leichte Sprache")]
 
 
 def _language(request) -> str:
@@ -45,6 +48,16 @@ def _language(request) -> str:
 
 COOKIE = "qdialog_code"
 COOKIE_SALT = "qdialog.surveys.respondent"
+
+
+def _in_language(view):
+    """Run a respondent view in the respondent's language from its first line: every message
+    it builds – the refusals, "thank you", "already received" – comes in that language."""
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override(rendering.ui_language(_language(request))):
+            return view(request, *args, **kwargs)
+    return wrapper
 
 
 def _page(request, template, context, status=200, language="de"):
@@ -77,6 +90,7 @@ def _cookie_code(request) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@_in_language
 def entry(request):
     """Type in the code from a paper sheet."""
     language = _language(request)
@@ -92,7 +106,8 @@ def entry(request):
             return refusal
         return _remember(HttpResponseRedirect(reverse("surveys:answer") + f"?lang={language}",
                                               status=303), access.code)
-    return _page(request, "surveys/respond_entry.html", {}, language=language)
+    return _page(request, "surveys/respond_entry.html", {"languages": RESPONDENT_LANGUAGES},
+                 language=language)
 
 
 def _load(code: str):
@@ -163,7 +178,7 @@ def _render_form(request, access, instrument, language, answers, page, problems=
         "can_save": access.kind != CodeKind.GROUP, "errors": error_list,
         "token": token or services.new_submission_token(),
         "answered": done, "total": total, "percent": int(100 * page / max(1, len(pages))),
-        "languages": [("de", "Deutsch"), ("en", "English"), ("plain", "Leichte Sprache")],
+        "languages": RESPONDENT_LANGUAGES,
         "action_url": reverse("surveys:answer"),
     }, status=status, language=language)
 
@@ -198,6 +213,7 @@ def _unknown_code(request):
 
 
 @require_http_methods(["GET"])
+@_in_language
 def respond(request, code):
     """The address from the e-mail, QR code or slip: the only one that carries the code."""
     language = _language(request)
@@ -221,6 +237,7 @@ def _questionnaire(request, access, language):
 
 
 @require_http_methods(["GET", "POST"])
+@_in_language
 def answer(request):
     """Every page after the first, with the code from the cookie."""
     language = _language(request)
@@ -336,6 +353,7 @@ def _received(request, language):
         "tone": "info"}, status=409, language=language))
 
 
+@_in_language
 def done(request):
     language = _language(request)
     return _page(request, "surveys/respond_message.html", {
