@@ -16,6 +16,11 @@ def instrument_choice_label(instrument) -> str:
 
 
 class WaveForm(forms.ModelForm):
+    def clean_title(self):
+        """A time point typed into the name ("… (t2)") is taken out: it is added anyway."""
+        return re.sub(r"\s*\(t\d+\)\s*$", "", self.cleaned_data["title"]).strip() or \
+            self.cleaned_data["title"]
+
     scope = forms.ChoiceField(label=_("Who is surveyed"), required=True)
 
     class Meta:
@@ -26,6 +31,9 @@ class WaveForm(forms.ModelForm):
 
     def __init__(self, *args, programme, instruments, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = _("The time point is added to the name – "
+                                           "“Evaluation 2027 (t1)” – so there is no need to "
+                                           "type it.")
         self.programme = programme
         self.instance.programme = programme
         self.fields["instrument"].queryset = instruments.select_related("municipality") \
@@ -170,6 +178,20 @@ class SectionForm(forms.ModelForm):
         return parse_condition(self.cleaned_data["condition_text"])
 
 
+def dimensions_known(instrument) -> dict[str, str]:
+    """The dimensions of an instrument and of the other versions of its family, code → name."""
+    known: dict[str, str] = {}
+    versions = Instrument.objects.filter(programme_id=instrument.programme_id,
+                                         family=instrument.family)
+    for version in versions:
+        for code, labels in (version.dimension_labels or {}).items():
+            known.setdefault(code, (labels or {}).get("de") or code)
+    for code in Item.objects.filter(section__instrument__in=versions).exclude(dimension="") \
+            .values_list("dimension", flat=True).distinct():
+        known.setdefault(code, code)
+    return known
+
+
 class ItemForm(forms.ModelForm):
     options_text = forms.CharField(
         label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
@@ -180,6 +202,21 @@ class ItemForm(forms.ModelForm):
         help_text=_("One row per line, as code | German | English | plain language; "
                     "add | reverse for a reverse-coded row."))
     condition_text = _condition_field()
+    new_dimension = forms.CharField(
+        label=_("Code of the new dimension"), required=False, max_length=60,
+        help_text=_("Only for “new dimension”: letters, digits and _, e.g. fehlerkultur."))
+
+    NEW_DIMENSION = "__new__"
+    #: the fields each type of question has, beyond those every question has
+    KIND_FIELDS = {
+        "likert": {"scale_points", "dont_know", "reverse_coded", "dimension", "new_dimension"},
+        "matrix": {"scale_points", "dont_know", "rows_text", "dimension", "new_dimension"},
+        "single": {"options_text", "allow_other", "role"},
+        "multi": {"options_text", "allow_other"},
+        "number": {"min_value", "max_value"},
+        "short_text": {"max_length"},
+        "long_text": {"max_length"},
+    }
 
     class Meta:
         model = Item
@@ -199,6 +236,35 @@ class ItemForm(forms.ModelForm):
             " | ".join([r["code"], r.get("de", ""), r.get("en", ""), r.get("plain", "")])
             + (" | reverse" if r.get("reverse") else "") for r in item.rows or [])
         self.fields["condition_text"].initial = condition_text(item.condition)
+        known = dimensions_known(item.section.instrument) if item.section_id else {}
+        if item.dimension and item.dimension not in known:
+            known[item.dimension] = item.dimension
+        self.fields["dimension"] = forms.ChoiceField(
+            label=_("dimension"), required=False, initial=item.dimension,
+            choices=[("", _("— none —")), *sorted(known.items(), key=lambda c: str(c[1])),
+                     (self.NEW_DIMENSION, _("New dimension …"))],
+            help_text=_("Questions of one dimension make up its scale score. Choose from the "
+                        "list, so that a typo never starts a scale of its own."))
+
+    def only_fields_of(self, kind: str) -> None:
+        """Show only the fields of this type of question; the others keep their stored value."""
+        if kind not in self.KIND_FIELDS:
+            return
+        every = set().union(*self.KIND_FIELDS.values())
+        for name in every - self.KIND_FIELDS[kind]:
+            self.fields.pop(name, None)
+        self.fields["kind"].widget.attrs.update({
+            "hx-get": "", "hx-trigger": "change", "hx-target": "closest form",
+            "hx-select": "form.qd-form", "hx-swap": "outerHTML", "hx-include": "closest form"})
+
+    def _new_dimension(self, data):
+        if data.get("dimension") == self.NEW_DIMENSION:
+            new = (data.get("new_dimension") or "").strip()
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,59}", new):
+                self.add_error("new_dimension", _("Give the new dimension a code of small "
+                                                  "letters, digits and _ (e.g. fehlerkultur)."))
+            else:
+                data["dimension"] = new
 
     def clean_options_text(self):
         options = []
@@ -235,6 +301,7 @@ class ItemForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._new_dimension(data)
         kind = data.get("kind")
         if kind in (ItemKind.SINGLE, ItemKind.MULTI) and not data.get("options_text"):
             self.add_error("options_text", _("A choice question needs at least one option."))
@@ -258,9 +325,13 @@ class ItemForm(forms.ModelForm):
         super()._update_errors(errors)
 
     def item_fields(self):
-        data = self.cleaned_data
-        fields = {k: data[k] for k in self.Meta.fields}
-        fields["options"] = data["options_text"]
-        fields["rows"] = data["rows_text"]
+        """What is saved: the fields shown, and for the others what the question had (a
+        field of another type is emptied when the type changes)."""
+        data, item = self.cleaned_data, self.instance
+        fields = {k: data[k] if k in self.fields else getattr(item, k)
+                  for k in self.Meta.fields}
+        fields["options"] = data["options_text"] if "options_text" in self.fields \
+            else (item.options or [])
+        fields["rows"] = data["rows_text"] if "rows_text" in self.fields else (item.rows or [])
         fields["condition"] = data["condition_text"]
         return fields

@@ -33,6 +33,11 @@ class LssResult:
     spec: dict
     unsupported: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # as the file names them
+
+    @property
+    def questions(self) -> int:
+        return sum(len(s["items"]) for s in self.spec["sections"])
 
 
 class LssError(ValueError):
@@ -77,8 +82,10 @@ def parse_lss(data: bytes) -> LssResult:
         """{id: {language: row}} from the row itself (old layout) or the l10ns table."""
         out: dict[str, dict] = {}
         for row in _rows(root, table) + _rows(root, l10n_table):
-            if row.get("language"):
-                out.setdefault(row.get(key, ""), {})[row["language"][:2]] = row
+            # the survey's settings name it surveyls_language, the other tables language
+            language = row.get("language") or row.get("surveyls_language") or ""
+            if language:
+                out.setdefault(row.get(key, ""), {})[language[:2]] = row
         return out
 
     groups = sorted({r["gid"]: r for r in _rows(root, "groups")}.values(),
@@ -93,6 +100,13 @@ def parse_lss(data: bytes) -> LssResult:
         "aid" in a for a in answers) else {}
     survey_texts = localised("surveys", "surveys_languagesettings", "surveyls_survey_id")
 
+    languages = [node.text.strip() for node in root.iterfind("languages/language")
+                 if node.text and node.text.strip()]
+    for survey in _rows(root, "surveys"):
+        for language in [survey.get("language", ""),
+                         *(survey.get("additional_languages") or "").split()]:
+            if language and language not in languages:
+                languages.append(language)
     title = {}
     for texts in survey_texts.values():
         for lang, row in texts.items():
@@ -103,6 +117,11 @@ def parse_lss(data: bytes) -> LssResult:
         or "limesurvey",
         "title_de": title.get("de") or title.get("en") or "LimeSurvey-Import",
         "title_en": title.get("en", ""), "paged": True, "sections": []})
+    result.languages = languages
+    missing = [lang for lang in languages if lang[:2] not in ("de", "en")]
+    if missing:
+        result.notes.append(_("The file's texts in %(languages)s were not imported: qdialog "
+                              "keeps German and English.") % {"languages": ", ".join(missing)})
     seen: set[str] = set()
     relevance_count = 0
     for g in groups:
@@ -199,5 +218,8 @@ def parse_lss(data: bytes) -> LssResult:
         result.notes.append(_("%(n)s conditions (relevance equations) were not imported; "
                               "set them again in the editor.") % {"n": relevance_count})
     if not result.spec["sections"]:
+        if result.unsupported:
+            raise LssError(_("The file contains no question qdialog can import. Left out: "
+                             "%(list)s.") % {"list": "; ".join(result.unsupported)})
         raise LssError(_("The file contains no question qdialog can import."))
     return result

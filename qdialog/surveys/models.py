@@ -239,7 +239,9 @@ class Wave(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} (t{self.timepoint})"
+        suffix = f"(t{self.timepoint})"
+        title = self.title.strip()
+        return title if title.endswith(suffix) else f"{title} {suffix}"
 
     @property
     def scope_object(self):

@@ -154,10 +154,51 @@ def section_save(*, actor, instrument: Instrument, fields: dict,
 
 
 @transaction.atomic
+def _refuse_incomparable(instrument, fields: dict, item: Item | None) -> None:
+    """A question already answered in a wave (same code, an earlier version of the same
+    instrument that is in use) keeps what makes its answers comparable: its type, its scale,
+    its coding direction, its dimension and its rows. A change there would compare unlike
+    answers across the waves without anyone noticing; a new question needs a new code."""
+    code = fields.get("code", item.code if item else "")
+    used = (Item.objects.filter(section__instrument__programme_id=instrument.programme_id,
+                                section__instrument__family=instrument.family,
+                                section__instrument__frozen_at__isnull=False, code=code)
+            .exclude(section__instrument=instrument)
+            .select_related("section__instrument").order_by("-section__instrument__version")
+            .first())
+    if used is None:
+        return
+    version = used.section.instrument.version
+
+    def rows(value):
+        return [(r.get("code"), bool(r.get("reverse"))) for r in value or []]
+
+    checks = {
+        "kind": (used.kind, fields.get("kind", used.kind)),
+        "scale_points": (used.scale_points, fields.get("scale_points", used.scale_points)),
+        "reverse_coded": (used.reverse_coded,
+                          fields.get("reverse_coded", used.reverse_coded)),
+        "dimension": (used.dimension, fields.get("dimension", used.dimension)),
+        "rows_text": (rows(used.rows), rows(fields.get("rows", used.rows))),
+    }
+    errors = {}
+    for name, (before, after) in checks.items():
+        if before != after:
+            errors[name] = ValidationError(
+                _("Question %(code)s was answered with version %(version)s of this instrument. "
+                  "Changing this would compare different answers across the waves. Keep it "
+                  "as it was, or give the question a new code: it is then a new question, "
+                  "which the waves do not compare."),
+                params={"code": code, "version": version})
+    if errors:
+        raise ValidationError(errors)
+
+
 def item_save(*, actor, section: Section, fields: dict, item: Item | None = None) -> Item:
     _refuse_if_frozen(section.instrument)
     check_item_code(section.instrument, fields.get("code", item.code if item else ""),
                     exclude_pk=item.pk if item else None)
+    _refuse_incomparable(section.instrument, fields, item)
     if item is None:
         position = (section.items.aggregate(p=Max("position"))["p"] or 0) + 1
         return instance_create(actor=actor, instance=Item(section=section, position=position,

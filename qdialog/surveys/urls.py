@@ -41,6 +41,8 @@ urlpatterns = [
          name="instrument_create_default"),
     path("p/<slug:slug>/instruments/import/", editor.instrument_import,
          name="instrument_import"),
+    path("p/<slug:slug>/instruments/import/confirm/", editor.instrument_import_confirm,
+         name="instrument_import_confirm"),
     path("instruments/<int:pk>/", editor.instrument_detail, name="instrument"),
     path("instruments/<int:pk>/edit/", editor.instrument_edit, name="instrument_edit"),
     path("instruments/<int:pk>/copy/", editor.instrument_copy, name="instrument_copy"),

@@ -74,3 +74,72 @@ def test_coordinator_adapts_the_programme_instrument(client_for, world, survey):
     # another municipality's coordinator cannot see or change the copy
     assert client_for("oscar").get(reverse("surveys:instrument", args=[copy.pk])) \
         .status_code == 404
+
+
+def _used_item(survey):
+    """A scale question of the instrument in use (the survey fixture's wave opened it)."""
+    return Item.objects.filter(section__instrument=survey.instrument,
+                               kind__in=["likert", "matrix"]).first()
+
+
+def test_a_used_question_keeps_what_makes_it_comparable(client_for, world, survey):
+    client = client_for("alice")
+    used = _used_item(survey)
+    copy = services.instrument_copy(actor=None, instrument=survey.instrument)
+    item = Item.objects.get(section__instrument=copy, code=used.code)
+    url = reverse("surveys:item_edit", args=[copy.pk, item.section.pk, item.pk])
+    page = client.get(url).content.decode()
+    data = {"kind": item.kind, "code": item.code, "text_de": "Geänderter Text",
+            "scale_points": str(item.scale_points), "dimension": item.dimension,
+            "rows_text": "\n".join(f"{r['code']} | {r.get('de', '')}" for r in item.rows)}
+    changed = client.post(url, {**data, "scale_points": "4" if item.scale_points != 4 else "5"})
+    assert changed.status_code == 400
+    body = changed.content.decode()
+    assert f"Question {used.code} was answered with version 1" in body
+    assert "Geänderter Text" in body  # what was typed is kept
+    item.refresh_from_db()
+    assert item.text_de != "Geänderter Text"
+    # the wording may change
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.text_de == "Geänderter Text"
+    # a new code makes it a new question, which may have another scale
+    renamed = {**data, "code": "neu_skala", "scale_points": "4" if item.scale_points != 4
+               else "5"}
+    assert client.post(url, renamed).status_code == 302
+    assert "dimension" in page
+
+
+def test_dimensions_are_chosen_from_a_list(client_for, world, survey):
+    client = client_for("alice")
+    copy = services.instrument_copy(actor=None, instrument=survey.instrument)
+    section = copy.sections.first()
+    url = reverse("surveys:item_create", args=[copy.pk, section.pk])
+    page = client.get(url + "?kind=likert").content.decode()
+    assert 'value="__new__"' in page and "New dimension" in page
+    bad = client.post(url, {"kind": "likert", "code": "d1", "text_de": "?", "scale_points": "5",
+                            "dimension": "__new__", "new_dimension": "Mit Leerzeichen"})
+    assert bad.status_code == 400 and "small letters" in bad.content.decode()
+    assert 'value="Mit Leerzeichen"' in bad.content.decode()
+    typo = client.post(url, {"kind": "likert", "code": "d1", "text_de": "?",
+                             "scale_points": "5", "dimension": "fehlerkulutr"})
+    assert typo.status_code == 400  # not in the list: no scale of its own by a typo
+    ok = client.post(url, {"kind": "likert", "code": "d1", "text_de": "?", "scale_points": "5",
+                           "dimension": "__new__", "new_dimension": "fehlerkultur"})
+    assert ok.status_code == 302
+    assert Item.objects.get(section=section, code="d1").dimension == "fehlerkultur"
+    again = client.get(url + "?kind=likert").content.decode()
+    assert 'value="fehlerkultur"' in again
+
+
+def test_the_item_form_shows_the_fields_of_its_type(client_for, world, survey):
+    client = client_for("alice")
+    copy = services.instrument_copy(actor=None, instrument=survey.instrument)
+    section = copy.sections.first()
+    url = reverse("surveys:item_create", args=[copy.pk, section.pk])
+    number = client.get(url + "?kind=number&text_de=Wie+viele%3F").content.decode()
+    assert 'name="min_value"' in number and 'name="scale_points"' not in number
+    assert 'name="options_text"' not in number and "Wie viele?" in number
+    choice = client.get(url + "?kind=single").content.decode()
+    assert 'name="options_text"' in choice and 'name="min_value"' not in choice
+    assert 'hx-get=""' in choice and 'hx-trigger="change"' in choice

@@ -1,5 +1,6 @@
 """LimeSurvey structure files become instruments; unsupported types are named, not dropped."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,15 @@ def test_bad_files_are_refused(data):
 def test_upload_in_the_browser(client_for, world):
     client = client_for("alice")
     url = reverse("surveys:instrument_import", args=["alpha"])
-    response = client.post(url, {"file": SimpleUploadedFile("s.lss", SAMPLE)}, follow=True)
+    first = client.post(url, {"file": SimpleUploadedFile("s.lss", SAMPLE)})
+    # two questions cannot be imported: each is named, and nothing is created before the
+    # person confirms
+    page = first.content.decode()
+    assert first.status_code == 200 and not Instrument.objects.exists()
+    assert "datum" in page and "Date/Time" in page and "rang" in page and "Ranking" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    confirm = reverse("surveys:instrument_import_confirm", args=["alpha"])
+    response = client.post(confirm, {"token": token}, follow=True)
     instrument = Instrument.objects.get(family="netzwerkbefragung")
     assert not instrument.is_frozen
     assert Item.objects.filter(section__instrument=instrument).count() == 5
@@ -58,3 +67,33 @@ def test_upload_in_the_browser(client_for, world):
     assert "datum" in body and "Ranking" in body  # reported on the page
     bad = client.post(url, {"file": SimpleUploadedFile("s.lss", b"<nope/>")})
     assert bad.status_code == 400 and Instrument.objects.count() == 1
+    again = client.post(confirm, {"token": token}, follow=True)  # a token works once
+    assert "no longer waiting" in again.content.decode() and Instrument.objects.count() == 1
+
+
+DUAL_SCALE = (Path(__file__).parent / "fixtures" / "limesurvey" / "dual-scale.lss").read_bytes()
+
+
+def test_a_file_written_by_limesurvey_itself_is_refused_by_name(client_for, world):
+    """LimeSurvey's own test survey with one "Array dual scale" question (GPL, see the
+    fixture's README): no question qdialog can import, so a refusal that names it."""
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(lss.LssError) as refused:
+        lss.parse_lss(DUAL_SCALE)
+    assert "Q00" in str(refused.value) and "Array dual scale" in str(refused.value)
+    client = client_for("alice")
+    response = client.post(reverse("surveys:instrument_import", args=["alpha"]),
+                           {"file": SimpleUploadedFile("dual.lss", DUAL_SCALE)})
+    assert response.status_code == 400 and "Array dual scale" in response.content.decode()
+    assert not Instrument.objects.exists()
+
+
+def test_title_and_languages_come_from_the_file():
+    """LimeSurvey names the survey's language surveyls_language in its settings table."""
+    text = DUAL_SCALE.decode().replace(
+        "<type><![CDATA[1]]></type>", "<type><![CDATA[T]]></type>")
+    result = lss.parse_lss(text.encode())
+    assert result.spec["title_de"] == "Test" and result.spec["title_en"] == "Test"
+    assert result.languages == ["en"] and result.spec["family"] == "test"
+    assert not result.unsupported

@@ -70,9 +70,11 @@ def test_create_wave_through_the_form(client_for, world, survey):
     body = bad.content.decode()
     assert "must not close before it opens" in body and "greater than or equal to 3" in body
     assert Wave.objects.count() == 1
-    ok = client.post(url, {**data, "closes_on": "2027-01-31", "min_group_size": "5"})
+    ok = client.post(url, {**data, "closes_on": "2027-01-31", "min_group_size": "5",
+                           "title": "Cluster-Welle (t1)"})
     assert ok.status_code == 302
-    wave = Wave.objects.get(title="Cluster-Welle")
+    wave = Wave.objects.get(title="Cluster-Welle")  # the typed time point is not doubled
+    assert str(wave) == "Cluster-Welle (t1)"
     assert wave.cluster == world.a1 and wave.municipality is None and wave.status == "draft"
     foreign = client.post(url, {**data, "closes_on": "2027-01-31", "min_group_size": "5",
                                 "scope": f"m{world.mb.pk}"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from .. import lss, schema, services
 from .. import render as rendering
 from ..default_instrument import INSTRUMENT
 from ..forms import InstrumentForm, ItemForm, SectionForm, UploadForm
-from ..models import Item, Section
+from ..models import Item, ItemKind, Section
 
 
 def _instrument(request, pk, edit=False):
@@ -76,20 +78,45 @@ def instrument_import(request, slug):
         return render(request, "surveys/instrument_list.html", {
             "programme": programme, "instruments": instruments, "upload_form": form},
             status=INVALID)
+    if result.unsupported:
+        # a partial import is confirmed first, with every question that would be left out
+        token = secrets.token_urlsafe(16)
+        request.session[f"lss:{token}"] = {"programme": programme.pk, "spec": result.spec,
+                                           "unsupported": result.unsupported,
+                                           "notes": result.notes}
+        return render(request, "surveys/instrument_import_confirm.html", {
+            "programme": programme, "result": result, "token": token})
+    return _import(request, programme, result.spec, result.notes, form)
+
+
+@login_required
+@require_POST
+def instrument_import_confirm(request, slug):
+    programme = get_in_scope(request.scope.programmes(), slug=slug)
+    require_rule("surveys.create_in_programme", request.user, programme)
+    pending = request.session.pop(f"lss:{request.POST.get('token', '')}", None)
+    if pending is None or pending["programme"] != programme.pk:
+        messages.error(request, _("This import is no longer waiting: please upload the file "
+                                  "again."))
+        return redirect("surveys:instruments", slug=slug)
+    return _import(request, programme, pending["spec"], pending["notes"], UploadForm(),
+                   left_out=pending["unsupported"])
+
+
+def _import(request, programme, spec, notes, form, left_out=()):
     try:
         instrument = services.instrument_create_from_spec(actor=request.user,
-                                                          programme=programme,
-                                                          spec=result.spec)
+                                                          programme=programme, spec=spec)
     except ValidationError as error:
-        form.add_error("file", " ".join(error.messages))
+        form.add_error(None, " ".join(error.messages))
         instruments = selectors.instruments_visible(request.scope).filter(programme=programme)
         return render(request, "surveys/instrument_list.html", {
             "programme": programme, "instruments": instruments, "upload_form": form},
             status=INVALID)
-    if result.unsupported:
-        messages.warning(request, _("Not imported: %(list)s")
-                         % {"list": "; ".join(result.unsupported)})
-    for note in result.notes:
+    if left_out:
+        messages.warning(request, _("Not imported, as you confirmed: %(list)s")
+                         % {"list": "; ".join(left_out)})
+    for note in notes:
         messages.info(request, note)
     messages.success(request, _("The instrument was imported as a draft."))
     return redirect("surveys:instrument", pk=instrument.pk)
@@ -188,7 +215,16 @@ def item_form(request, pk, section_pk, item_pk=None):
     instrument = _instrument(request, pk, edit=True)
     section = _section(request, instrument, section_pk)
     item = get_in_scope(section.items.all(), pk=item_pk) if item_pk else None
-    form = ItemForm(request.POST or None, instance=item or Item(section=section))
+    instance = item or Item(section=section)
+    if request.method == "POST":
+        form = ItemForm(request.POST, instance=instance)
+        kind = request.POST.get("kind", "")
+    else:  # the type chosen (on a change of type the form comes again, with what was typed)
+        kind = request.GET.get("kind") or instance.kind or ItemKind.LIKERT
+        typed = {k: v for k, v in request.GET.items() if k != "csrfmiddlewaretoken"}
+        form = ItemForm(initial={**typed, "kind": kind} if typed else {"kind": kind},
+                        instance=instance)
+    form.only_fields_of(kind)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
