@@ -306,6 +306,10 @@ if PRODUCTION and CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
 
 # --- qdialog ----------------------------------------------------------------------------------
 QDIALOG_SITE_NAME = env.str("QDIALOG_SITE_NAME", default="qdialog")
+#: how long the drawn results page of a closed wave is kept in the cache (0: never)
+QDIALOG_RESULTS_CACHE_SECONDS = env.int("QDIALOG_RESULTS_CACHE_SECONDS", default=86400)
+#: draw a wave's results pages in the background as soon as it closes
+QDIALOG_RESULTS_WARM = env.bool("QDIALOG_RESULTS_WARM", default=True)
 #: the address respondents reach qdialog at, for links in invitation e-mails
 QDIALOG_BASE_URL = env.str("QDIALOG_BASE_URL", default="http://127.0.0.1:8000")
 #: submissions through one open group code from one address in QDIALOG_GROUP_CODE_WINDOW seconds

@@ -57,6 +57,7 @@ def _test_code_unscoped():
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.QDIALOG_SCOPE_ERRORS_RAISE = True
+    settings.QDIALOG_RESULTS_WARM = False  # tests/analysis/test_pages.py turns it on
     # Argon2 is tested on its own (tests/accounts); elsewhere a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                                  "django.contrib.auth.hashers.Argon2PasswordHasher"]

@@ -6,3 +6,6 @@ class AnalysisConfig(AppConfig):
     name = "qdialog.analysis"
     label = "analysis"
     verbose_name = _("Analysis")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

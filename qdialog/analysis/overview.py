@@ -33,9 +33,8 @@ from qdialog.disclosure import plan as plans
 from qdialog.disclosure.services import plan_for
 from qdialog.surveys import schema
 from qdialog.surveys.models import AccessCode
-from qdialog.tenancy.models import ClusterRole, EvaluationMode
+from qdialog.tenancy.models import ClusterRole, EvaluationMode, Municipality
 
-from .access import wave_municipalities
 from .engine import dimension_scores, load_frame
 
 
@@ -123,8 +122,12 @@ def wave_overview(wave, municipality_ids=None, *, named: bool) -> Overview:
     plan = plan_for(wave)
     if plan is None or wave.municipality_id is not None:
         return Overview(available=False)
-    municipalities = [m for m in wave_municipalities(wave)
-                      if municipality_ids is None or m.pk in set(municipality_ids)]
+    municipalities = Municipality.objects.filter(programme_id=wave.programme_id) \
+        .select_related("cluster")
+    if wave.cluster_id is not None:
+        municipalities = municipalities.filter(cluster_id=wave.cluster_id)
+    if municipality_ids is not None:
+        municipalities = municipalities.filter(pk__in=municipality_ids)
     municipalities = sorted(municipalities, key=lambda m: (
         m.cluster.number if m.cluster_id else 0, m.cluster_role != ClusterRole.MODEL, m.name))
     frame = load_frame(wave)

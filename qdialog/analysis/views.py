@@ -16,6 +16,7 @@ from .access import overview_access, readable_municipalities, readable_wave
 from .benchmark import DISTRIBUTION_MIN, POOLED_MIN, benchmark
 from .engine import compare_waves, scope_unit, wave_results
 from .overview import overview_rows, sort_rows, wave_overview
+from .pages import results_page
 
 
 def _readable_wave(request, pk):
@@ -60,7 +61,8 @@ def _comparable(request, wave):
 def results(request, pk):
     wave = _readable_wave(request, pk)
     choices, chosen, ids = _chosen_municipalities(request, wave)
-    result = wave_results(wave, municipality_ids=ids)
+    page = results_page(wave, ids)
+    result = page["r"]
     services.results_read(actor=request.user, wave=wave, municipality=chosen)
     rows = [*result.dimensions, *result.items]
     group_tables = [
@@ -75,10 +77,7 @@ def results(request, pk):
         if breakdown and breakdown[0][1]]
     return render(request, "analysis/results.html", {
         "wave": wave, "r": result, "municipality": chosen, "group_tables": group_tables,
-        "alpha_tables": alpha_tables,
-        "profile_chart": charts.dimension_profile(result.dimensions),
-        "divergence_chart": charts.divergence(result.divergence),
-        "likert_chart": charts.likert_bars(result.items),
+        "alpha_tables": alpha_tables, **page,
         "municipalities": choices if len(choices) > 1 else [],
         "comparable": _comparable(request, wave), "overview": _sees_overview(request, wave)})
 
