@@ -224,3 +224,42 @@ def trend(series, fmt: str = "svg", *, page: bool = False):
         ax.set_xticklabels([f"t{w.timepoint}" for w, _ in points])
     fig.tight_layout()
     return finish(fig, fmt)
+
+
+def benchmark(rows, own_label: str, fmt: str = "svg"):
+    """A municipality against the others, per dimension, with only what the benchmark shows
+    (analysis/benchmark.py decides it through the disclosure plan): the programme's quartiles as
+    a band with its median, the other municipalities of the cluster as one pooled mean, and the
+    municipality's own score. A figure that is withheld is simply not drawn."""
+    rows = [r for r in rows if r.own is not None or r.programme.median is not None
+            or r.cluster.pooled is not None]
+    if not rows:
+        return ""
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.4))
+    ys = list(range(len(rows)))[::-1]
+    band = pooled = own = None
+    for y, r in zip(ys, rows):
+        p = r.programme
+        if p.q1 is not None and p.q3 is not None:
+            band = ax.barh(y, p.q3 - p.q1, left=p.q1, height=0.5, color="#d0d5e6", zorder=1)
+            ax.plot([p.median, p.median], [y - 0.25, y + 0.25], color=GREY, linewidth=2,
+                    zorder=2)
+        if r.cluster.pooled is not None:
+            pooled = ax.scatter(r.cluster.pooled, y, marker="D", s=34, color="#e69f00",
+                                edgecolors="#171a2b", linewidths=0.4, zorder=3)
+        if r.own is not None:
+            own = ax.scatter(r.own, y, marker="o", s=52, color=BLUE, zorder=4)
+    ax.set_yticks(ys)
+    ax.set_yticklabels([wrap(r.label, 40) for r in rows])
+    ax.set_xlim(1, 5)
+    ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    handles, names = [], []
+    for handle, name in ((own, own_label),
+                         (pooled, gettext("other municipalities of the cluster (together)")),
+                         (band, gettext("programme: middle half of the municipalities"))):
+        if handle is not None:
+            handles.append(handle)
+            names.append(wrap(name, 40))
+    ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
+              frameon=False, fontsize=8)
+    return finish(fig, fmt)

@@ -130,6 +130,7 @@ def benchmark_view(request, pk):
     services.benchmark_read(actor=request.user, wave=wave, municipality=chosen)
     return render(request, "analysis/benchmark.html", {
         "wave": wave, "rows": rows, "municipality": chosen, "institute": institute,
+        "chart": charts.benchmark(rows, str(chosen)),
         "pooled_min": POOLED_MIN, "distribution_min": DISTRIBUTION_MIN,
         "municipalities": choices if len(choices) > 1 else []})
 

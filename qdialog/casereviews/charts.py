@@ -19,5 +19,7 @@ def factors(rows, levels) -> str:
         left = [a + b for a, b in zip(left, counts)]
     ax.set_xlabel("")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    # below the axis, outside the bars: the legend never covers one
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(levels), 4),
+              frameon=False, fontsize=8)
     return finish(fig)
