@@ -30,8 +30,8 @@ SERIES = ["#0a4b9a", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
 #: the same group looks the same in every chart of the product. Okabe–Ito colours (safe for
 #: the common colour-vision deficiencies), told apart by marker too.
 GROUP_COLOURS = ["#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#0072b2",
-                 "#f0e442", "#000000", "#999999", "#7f3c8d"]
-GROUP_MARKERS = "sD^vP<>Xph"
+                 "#f0e442", "#000000", "#999999", "#7f3c8d", "#882255", "#44aa99"]
+GROUP_MARKERS = "sD^vP<>Xph*d"
 
 
 def group_style(key) -> tuple[str, str]:

@@ -13,9 +13,12 @@ from qdialog.tenancy.selectors import NETWORK_SYSTEMS
 
 from .models import Relation
 
-COLOURS = dict(zip([s.value for s in NETWORK_SYSTEMS],
-                   ["#0a4b9a", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e",
-                    "#e6ab02", "#a6761d", "#666666", "#17becf", "#999999"]))
+#: each professional system in the colour it has in every chart of the product: the group
+#: colours of core/charting.py by the system's code in the survey ("In welchem Bereich arbeiten
+#: Sie?": 1 youth office … 9 early help, 10 other), the job centre after them
+SURVEY_CODES = {s.value: n for n, s in enumerate(NETWORK_SYSTEMS[:9], start=1)} | {
+    ProfessionalSystem.OTHER.value: 10, ProfessionalSystem.JOB_CENTRE.value: 11}
+COLOURS = {value: charting.group_style(code)[0] for value, code in SURVEY_CODES.items()}
 WIDTH = {"written": 2.5, "p8a": 3.5, "informal": 1.2, "case": 1.0}
 STYLE = {"written": "solid", "p8a": "solid", "informal": "dashed", "case": "dotted"}
 
