@@ -97,3 +97,25 @@ def test_title_and_languages_come_from_the_file():
     assert result.spec["title_de"] == "Test" and result.spec["title_en"] == "Test"
     assert result.languages == ["en"] and result.spec["family"] == "test"
     assert not result.unsupported
+
+
+FOUR_LANGUAGES = (Path(__file__).parent / "fixtures" / "limesurvey"
+                  / "four-languages.lss").read_bytes()
+
+
+def test_a_four_language_file_from_limesurvey_keeps_german_and_english(client_for, world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = lss.parse_lss(FOUR_LANGUAGES)
+    assert result.spec["title_de"] == "Germ" and result.spec["title_en"] == "translation"
+    assert sorted(result.languages) == ["ar", "de", "en", "sv"]
+    assert any("ar, sv" in note for note in result.notes)
+    [item] = [i for s in result.spec["sections"] for i in s["items"]]
+    assert item["kind"] == "long_text" and item["text_de"].startswith("A first example")
+    client = client_for("alice")
+    response = client.post(reverse("surveys:instrument_import", args=["alpha"]),
+                           {"file": SimpleUploadedFile("q.lss", FOUR_LANGUAGES)}, follow=True)
+    assert response.status_code == 200  # nothing left out: imported at once
+    instrument = Instrument.objects.get(family="germ")
+    assert instrument.title_de == "Germ" and instrument.title_en == "translation"
