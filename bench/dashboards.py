@@ -3,9 +3,10 @@
     .venv/bin/python bench/dashboards.py [--rounds 50] [--only results]
 
 Loads the demo programme into a fresh SQLite file (or the database in DATABASE_URL, whose demo
-programme is reset), requests each page once after clearing the cache (first ms) and then `rounds` times through Django's test client (full
-middleware stack, no network) and prints per page the median and 95th percentile in milliseconds
-and the number of queries. The last line is one JSON object with all figures.
+programme is reset), requests each page once after clearing the cache (first ms) and then
+`rounds` times through Django's test client (full middleware stack, no network) and prints per
+page the median and 95th percentile in milliseconds and the number of queries. The last line is
+one JSON object with all figures.
 """
 
 import argparse
