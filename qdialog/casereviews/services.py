@@ -79,22 +79,28 @@ def part_delete(*, actor, review: CaseReview, instance) -> None:
     instance.delete()
 
 
+def text_fields(review: CaseReview) -> list[tuple[str, object, str]]:
+    """(where, instance, field name) for every free text of the review."""
+    found = [(_("Title"), review, "title"), (_("Context"), review, "context"),
+             (_("Published summary"), review, "summary")]
+    found += [(_("Seat"), m, "role") for m in review.members.all()]
+    found += [(_("Source"), s, "note") for s in review.sources.all()]
+    found += [(_("Chronology"), c, "action") for c in review.chronology.all()]
+    for episode in review.episodes.prefetch_related("factors"):
+        found += [(episode.title, episode, n)
+                  for n in ("title", "what_happened", "appraisal", "explanation")]
+        found += [(episode.title, f, n) for f in episode.factors.all()
+                  for n in ("description", "evidence")]
+    found += [(_("Error hypothesis"), h, n) for h in review.hypotheses.all()
+              for n in ("statement", "statements")]
+    found += [(_("Pattern"), p, "description") for p in review.patterns.all()]
+    found += [(_("Recommendation"), r, "text") for r in review.recommendations.all()]
+    return found
+
+
 def texts(review: CaseReview) -> list[tuple[str, str]]:
     """(where, text) for every free text of the review."""
-    found = [(_("Title"), review.title), (_("Context"), review.context),
-             (_("Published summary"), review.summary)]
-    found += [(_("Seat"), m.role) for m in review.members.all()]
-    found += [(_("Source"), s.note) for s in review.sources.all()]
-    found += [(_("Chronology"), c.action) for c in review.chronology.all()]
-    for episode in review.episodes.prefetch_related("factors"):
-        found += [(episode.title, t) for t in (episode.title, episode.what_happened,
-                                               episode.appraisal, episode.explanation)]
-        found += [(episode.title, t) for f in episode.factors.all()
-                  for t in (f.description, f.evidence)]
-    found += [(_("Error hypothesis"), t) for h in review.hypotheses.all()
-              for t in (h.statement, h.statements)]
-    found += [(_("Pattern"), p.description) for p in review.patterns.all()]
-    found += [(_("Recommendation"), r.text) for r in review.recommendations.all()]
+    found = ((where, getattr(instance, name)) for where, instance, name in text_fields(review))
     return [(where, text) for where, text in found if text]
 
 
@@ -125,22 +131,83 @@ def identifiers_confirm(*, actor, review: CaseReview, texts_confirmed: list[str]
     return len(new)
 
 
+#: the longest replacement a redaction may put in place of a passage
+REPLACEMENT_MAX = 60
+
+
+@transaction.atomic
+def identifier_redact(*, actor, review: CaseReview, text: str, replacement: str = "") -> int:
+    """Replace a possible identifier wherever it stands in the review, at any stage before
+    publication (the locked stages included: redaction is the one change they allow).
+
+    The original wording is not kept anywhere: the texts are overwritten, a confirmation of the
+    same wording is removed, and the audit entry names only how many places changed."""
+    if review.stage == Stage.PUBLISHED:
+        raise ValidationError(_("The review is published; its summary can no longer be "
+                                "changed here."))
+    replacement = replacement.strip()
+    if len(replacement) > REPLACEMENT_MAX:
+        raise ValidationError(_("The replacement may be at most %(n)s characters long.")
+                              % {"n": REPLACEMENT_MAX})
+    if not text:
+        raise ValidationError(_("Choose the passage to remove."))
+    if find_identifiers(replacement):
+        raise ValidationError(_("The replacement itself looks like an identifier. Choose a "
+                                "neutral word such as „[Name]“."))
+    places = 0
+    for _where, instance, name in text_fields(review):
+        value = getattr(instance, name) or ""
+        if text not in value:
+            continue
+        places += value.count(text)
+        value = (value.replace(text, replacement) if replacement
+                 else _strip_gap(value.replace(text, "")))
+        if not value and not instance._meta.get_field(name).blank:
+            value = "[…]"  # a required text keeps a mark of what was struck out
+        setattr(instance, name, value)
+        instance.full_clean()
+        instance.save(update_fields=[name])
+    if not places:
+        raise ValidationError(_("This passage no longer appears in the review."))
+    review.confirmations.filter(text=text[:200]).delete()
+    log_action(actor=actor, action="update", obj=review, summary=note(
+        gettext_noop("a possible identifier removed or replaced in %(count)s places"),
+        count=places))
+    return places
+
+
+def _strip_gap(value: str) -> str:
+    """Tidy the double spaces a removed passage leaves behind, keeping line breaks."""
+    return "\n".join(" ".join(line.split()) if line.strip() else "" for line in
+                      value.split("\n")).strip()
+
+
+def advance_refusal(review: CaseReview) -> str | None:
+    """Why the review cannot go on to its next stage yet, or None."""
+    target = review.next_stage
+    if target is None:
+        return _("The review is already published.")
+    if target == Stage.FINDINGS_AGREED and not (review.patterns.exists()
+                                               or review.recommendations.exists()):
+        return _("Record at least one pattern, good practice or recommendation before the "
+                 "findings are agreed.")
+    if target == Stage.PUBLISHED:
+        if not review.summary.strip():
+            return _("Write the summary before you publish it.")
+        if any(not f["confirmed"] for f in findings(review)):
+            return _("Possible identifiers are not yet confirmed. Remove them, or confirm each "
+                     "one as harmless.")
+    return None
+
+
 @transaction.atomic
 def review_advance(*, actor, review: CaseReview) -> Stage:
     """Move the review to its next stage, with the checks each step needs."""
+    refusal = advance_refusal(review)
+    if refusal:
+        raise ValidationError(refusal)
     target = review.next_stage
-    if target is None:
-        raise ValidationError(_("The review is already published."))
-    if target == Stage.FINDINGS_AGREED and not (review.patterns.exists()
-                                               or review.recommendations.exists()):
-        raise ValidationError(_("Record at least one pattern, good practice or recommendation "
-                                "before the findings are agreed."))
     if target == Stage.PUBLISHED:
-        if not review.summary.strip():
-            raise ValidationError(_("Write the summary before you publish it."))
-        if any(not f["confirmed"] for f in findings(review)):
-            raise ValidationError(_("Possible identifiers are not yet confirmed. Remove them, "
-                                    "or confirm each one as harmless."))
         review.published_on = timezone.localdate()
     review.stage = target
     review.save(update_fields=["stage", "published_on"])

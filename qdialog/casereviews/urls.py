@@ -23,6 +23,7 @@ urlpatterns = [
     path("case-reviews/<int:pk>/factors/<int:factor_pk>/delete/", views.factor_delete,
          name="factor_delete"),
     path("case-reviews/<int:pk>/advance/", views.advance, name="advance"),
+    path("case-reviews/<int:pk>/redact/", views.redact, name="redact"),
     path("case-reviews/<int:pk>/publish/", views.publish, name="publish"),
     path("case-reviews/<int:pk>/summary.pdf", views.summary_export, {"fmt": "pdf"},
          name="summary_pdf"),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, require_rule
@@ -70,6 +71,7 @@ def review_detail(request, pk):
             "review": review, "municipality": review.municipality})
     services.review_open(actor=request.user, review=review)
     episodes = review.episodes.prefetch_related("factors")
+    can_lead = rules.test_rule("casereviews.lead", request.user, review)
     return _page(request, "casereviews/detail.html", {
         "review": review, "municipality": review.municipality,
         "members": review.members.select_related("user"), "sources": review.sources.all(),
@@ -79,7 +81,7 @@ def review_detail(request, pk):
         "can_plan": rules.test_rule("casereviews.lead", request.user, review)
         and rules.test_rule("actions.manage", request.user, review.municipality),
         "can_edit": rules.test_rule("casereviews.edit", request.user, review),
-        "can_lead": rules.test_rule("casereviews.lead", request.user, review),
+        "can_lead": can_lead, "can_redact": can_lead and review.stage != Stage.PUBLISHED,
         "findings": services.findings(review), "stages": Stage.choices,
         "parts": {kind: label for kind, (_m, _f, label) in PARTS.items()}})
 
@@ -90,6 +92,7 @@ def review_edit(request, pk):
     form = ReviewForm(request.POST or None, instance=CaseReview.objects.get(pk=review.pk))
     if request.method == "POST" and form.is_valid():
         services.review_update(actor=request.user, review=review, fields=form.cleaned_data)
+        messages.success(request, _("The review was saved."))
         return redirect("casereviews:detail", pk=pk)
     return _page(request, "casereviews/form.html", {
         "municipality": review.municipality, "review": review, "form": form,
@@ -116,6 +119,7 @@ def part_form(request, pk, kind, item_pk=None):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            messages.success(request, _("Saved: %(part)s.") % {"part": label})
             return redirect(reverse("casereviews:detail", args=[pk]) + f"#{kind}")
     return _page(request, "casereviews/form.html", {
         "municipality": review.municipality, "review": review, "form": form,
@@ -134,6 +138,8 @@ def part_delete(request, pk, kind, item_pk):
         services.part_delete(actor=request.user, review=review, instance=instance)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Removed: %(part)s.") % {"part": PARTS[kind][2]})
     return redirect(reverse("casereviews:detail", args=[pk]) + f"#{kind}")
 
 
@@ -150,6 +156,7 @@ def factor_form(request, pk, episode_pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            messages.success(request, _("The contributing factor was saved."))
             return redirect(reverse("casereviews:detail", args=[pk]) + f"#episode-{episode.pk}")
     return _page(request, "casereviews/form.html", {
         "municipality": review.municipality, "review": review, "form": form,
@@ -166,10 +173,22 @@ def factor_delete(request, pk, factor_pk):
     return redirect(reverse("casereviews:detail", args=[pk]) + "#episode")
 
 
+#: the steps after which the team can no longer change the content, and what they lock
+LOCKING = {Stage.FINDINGS_AGREED, Stage.PUBLISHED}
+
+
 @login_required
-@require_POST
 def advance(request, pk):
+    """The next stage. A step that locks something first says what it locks and asks."""
     review = _review(request, pk, "casereviews.lead")
+    target = review.next_stage
+    if target is None:
+        raise Http404
+    if request.method != "POST" or (target in LOCKING and "confirmed" not in request.POST):
+        return _page(request, "casereviews/advance.html", {
+            "review": review, "municipality": review.municipality, "target": target,
+            "locking": target in LOCKING, "refusal": services.advance_refusal(review),
+            "open_findings": [f for f in services.findings(review) if not f["confirmed"]]})
     try:
         stage = services.review_advance(actor=request.user, review=review)
     except ValidationError as error:
@@ -180,6 +199,29 @@ def advance(request, pk):
     messages.success(request, _("The review is now at the stage: %(stage)s.")
                      % {"stage": stage.label})
     return redirect("casereviews:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def redact(request, pk):
+    """Remove or replace a possible identifier wherever it stands, up to publication."""
+    review = _review(request, pk, "casereviews.lead")
+    back = request.POST.get("next") == "detail"
+    target = reverse("casereviews:detail", args=[pk]) if back or review.stage not in (
+        Stage.FINDINGS_AGREED, Stage.PUBLISHED) else reverse("casereviews:publish", args=[pk])
+    replacement = "" if "remove" in request.POST else request.POST.get("replacement", "")
+    try:
+        places = services.identifier_redact(actor=request.user, review=review,
+                                            text=request.POST.get("text", ""),
+                                            replacement=replacement)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, ngettext(
+            "The passage was struck out in %(n)s place. It is not kept anywhere.",
+            "The passage was struck out in %(n)s places. It is not kept anywhere.",
+            places) % {"n": places})
+    return redirect(target + "#h-findings")
 
 
 @login_required
@@ -203,9 +245,11 @@ def publish(request, pk):
             messages.success(request, _("The summary was saved."))
             return redirect("casereviews:publish", pk=pk)
         status = INVALID
+    findings = services.findings(review)
     return _page(request, "casereviews/publish.html", {
         "review": review, "municipality": review.municipality, "form": form,
-        "findings": services.findings(review)}, status=status)
+        "findings": findings, "open_findings": [f for f in findings if not f["confirmed"]]},
+        status=status)
 
 
 @login_required

@@ -82,6 +82,8 @@ CASES = [
      expect({"mia"})),
     ("publish", lambda w, r, e, p: reverse("casereviews:publish", args=[p.pk]),
      expect({"mia"})),
+    ("advance", lambda w, r, e, p: reverse("casereviews:advance", args=[r.pk]),
+     expect({"mia"})),
     ("summary_pdf", lambda w, r, e, p: reverse("casereviews:summary_pdf", args=[r.pk]),
      expect({"mia", "paul"})),
     ("summary_docx", lambda w, r, e, p: reverse("casereviews:summary_docx", args=[p.pk]),
@@ -93,7 +95,7 @@ CASES = [
     ("learning_programme", lambda w, r, e, p: reverse("casereviews:learning_programme",
                                                       args=["alpha"]), expect({"alice"})),
 ]
-POST_ONLY = {"part_delete", "factor_delete", "advance", "identifiers"}
+POST_ONLY = {"part_delete", "factor_delete", "identifiers", "redact"}
 
 
 @pytest.fixture
@@ -196,12 +198,20 @@ def test_workflow_and_its_checks(client_for, world, review, episode):
     assert review.stage == Stage.ANALYSIS
     refused = client.post(advance, follow=True)
     assert "Record at least one pattern" in refused.content.decode()
+    refused = client.post(advance, {"confirmed": "1"}, follow=True)
+    assert "Record at least one pattern" in refused.content.decode()
+    review.refresh_from_db()
+    assert review.stage == Stage.ANALYSIS
     client.post(reverse("casereviews:part_add", args=[review.pk, "pattern"]),
                 {"kind": "multi_agency_long_term", "description": "Rückmeldungen fehlen."})
     client.post(reverse("casereviews:part_add", args=[review.pk, "recommendation"]),
                 {"text": "Rückmeldung an Mitteilende innerhalb einer Woche.",
                  "addressee": "youth_office", "priority": "high"})
-    client.post(advance)
+    asked = client.post(advance)
+    review.refresh_from_db()
+    assert asked.status_code == 200 and review.stage == Stage.ANALYSIS
+    assert "This step locks the review" in asked.content.decode()
+    client.post(advance, {"confirmed": "1"})
     review.refresh_from_db()
     assert review.stage == Stage.FINDINGS_AGREED
     locked = client.post(reverse("casereviews:part_add", args=[review.pk, "pattern"]),
@@ -210,11 +220,11 @@ def test_workflow_and_its_checks(client_for, world, review, episode):
     # publishing needs a summary and confirmed identifiers
     publish = reverse("casereviews:publish", args=[review.pk])
     client.post(publish, {"summary": "Frau Meier aus der Schule wartete auf Rückmeldung."})
-    refused = client.post(advance, follow=True)
+    refused = client.post(advance, {"confirmed": "1"}, follow=True)
     assert "not yet confirmed" in refused.content.decode()
     client.post(publish, {"confirm": "1", "text": ["Frau Meier"]})
     assert review.confirmations.filter(text="Frau Meier").exists()
-    client.post(advance)
+    client.post(advance, {"confirmed": "1"})
     review.refresh_from_db()
     assert review.stage == Stage.PUBLISHED and review.published_on
     assert AuditEntry.objects.filter(action="publish", object_id=str(review.pk)).exists()
@@ -318,3 +328,49 @@ def test_query_counts(client_for, world, review, episode, django_assert_max_num_
         assert client.get(reverse("casereviews:detail", args=[review.pk])).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("casereviews:list", args=[world.m1.pk])).status_code == 200
+
+
+def test_identifiers_can_be_struck_out_after_the_lock(client_for, world):
+    """Found by a walk: after "Befunde abgestimmt" the only way on was to confirm a real name
+    as harmless. Now a lead replaces or removes it everywhere, and the original is kept
+    nowhere (not in the texts, the confirmations, or the audit log)."""
+    review = agreed(world)
+    review.context = "Frau Yilmaz zog in die Lindenallee 4. Frau Yilmaz rief an."
+    review.save()
+    Episode.objects.create(review=review, title="Anruf", what_happened="Frau Yilmaz rief an.")
+    client = client_for("mia")
+    redact = reverse("casereviews:redact", args=[review.pk])
+    page = client.get(reverse("casereviews:publish", args=[review.pk])).content.decode()
+    assert "Replace everywhere" in page or "Überall ersetzen" in page
+    done = client.post(redact, {"text": "Frau Yilmaz", "replacement": "[Mutter]"}, follow=True)
+    assert "3 places" in done.content.decode() or "3 Stellen" in done.content.decode()
+    client.post(redact, {"text": "Lindenallee 4", "remove": "1"})
+    review.refresh_from_db()
+    assert review.context == "[Mutter] zog in die . [Mutter] rief an."
+    assert review.episodes.get(title="Anruf").what_happened == "[Mutter] rief an."
+    assert services.findings(review) == []
+    entries = AuditEntry.objects.filter(object_id=str(review.pk), action="update")
+    assert not any("Yilmaz" in str(e.summary) or "Linden" in str(e.summary) for e in entries)
+    # a replacement that is itself a name is refused; others may not strike out at all
+    bad = client.post(redact, {"text": "[Mutter]", "replacement": "Frau Becker"}, follow=True)
+    assert "looks like an identifier" in bad.content.decode() or "wie ein" in bad.content.decode()
+    assert client_for("paul").post(redact, {"text": "[Mutter]", "remove": "1"}).status_code == 404
+    review.refresh_from_db()
+    assert "[Mutter]" in review.context
+
+
+def test_a_required_text_keeps_a_mark_when_its_only_words_go(world):
+    review = agreed(world)
+    episode = Episode.objects.create(review=review, title="Herr Krause", what_happened="x")
+    services.identifier_redact(actor=None, review=review, text="Herr Krause")
+    episode.refresh_from_db()
+    assert episode.title == "[…]"
+
+
+def test_nothing_is_struck_out_after_publication(world, published):
+    from django.core.exceptions import ValidationError
+
+    published.summary = "Frau Meier"
+    published.save()
+    with pytest.raises(ValidationError):
+        services.identifier_redact(actor=None, review=published, text="Frau Meier")
