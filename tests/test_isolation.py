@@ -34,6 +34,9 @@ PUBLIC = {
     "surveys:done": "thank-you page, no data",
     "incidents:report": "the form's key is the secret; it shows only the municipality's name",
     "incidents:followup": "answers only with the reporter's follow-up code",
+    "processes:reply": "the signed link names one invitation; shows only its event",
+    "processes:register": "the signed address of an event open for registration",
+    "favicon": "the site icon",
     "api-v1:openapi-json": "the API description, no data",
     "api-v1:api-root": "API index, no data",
 }

@@ -1,6 +1,8 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 
 from qdialog.tenancy.selectors import home_overview
 
@@ -20,3 +22,11 @@ def healthz(request):
         return JsonResponse({"status": "ok"})
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "database unavailable"}, status=503)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own; it points to the versioned static file (the
+    pages themselves name favicon.svg)."""
+    response = HttpResponseRedirect(static("qdialog/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

@@ -18,6 +18,7 @@ from .models import (
     Phase,
     PhaseKind,
     PhaseStatus,
+    Reply,
 )
 from .services import process_create
 
@@ -86,7 +87,7 @@ def _cluster_process(cluster, institute, today) -> None:
                                   lead="Clusterkoordination")
         past = offset < 0
         Invitation.objects.bulk_create(
-            Invitation(event=event, organisation=org, registered=True,
+            Invitation(event=event, organisation=org, reply=Reply.YES,
                        attended=past and index % 3 != 2, participants=1 if past else 0)
             for index, org in enumerate(organisations))
         if past:
@@ -121,7 +122,7 @@ def _events(process, municipality, today) -> None:
                        "Schritte", lead="Steuerungsgruppe")])
         past = offset < 0
         Invitation.objects.bulk_create(
-            Invitation(event=event, organisation=org, registered=True,
+            Invitation(event=event, organisation=org, reply=Reply.YES,
                        attended=past and index % 4 != 3, participants=(2 if past else 0)
                        if index % 4 != 3 else 0)
             for index, org in enumerate(organisations))

@@ -7,7 +7,7 @@ from qdialog.network.models import ContactPerson
 from qdialog.standards.models import Standard
 from qdialog.tenancy.models import ProfessionalSystem
 
-from .models import AgendaItem, Event, EventFile, Group, Phase, Process
+from .models import AgendaItem, Event, EventFile, Group, Phase, Process, Registration, Reply
 
 
 class ProcessForm(forms.ModelForm):
@@ -91,7 +91,8 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = ["kind", "title", "starts_at", "ends_at", "place", "online_link", "description"]
+        fields = ["kind", "title", "starts_at", "ends_at", "place", "online_link", "description",
+                  "self_registration"]
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
 
@@ -143,6 +144,69 @@ class InviteOrganisationsForm(forms.Form):
         data = super().clean()
         if not data.get("organisations") and not data.get("contacts"):
             raise ValidationError(_("Choose at least one organisation or person."))
+        return data
+
+
+class AttendanceRowForm(forms.Form):
+    """One organisation's row of the attendance table (prefixed by the invitation's id, so a
+    refused table comes back with every value as typed and the faulty cell marked)."""
+
+    reply = forms.ChoiceField(label=_("reply"), choices=Reply.choices)
+    announced = forms.IntegerField(label=_("people announced"), min_value=0, max_value=500,
+                                   error_messages={"invalid": _("Enter a whole number.")})
+    attended = forms.BooleanField(label=_("attended"), required=False)
+    participants = forms.IntegerField(label=_("people present"), min_value=0, max_value=500,
+                                      error_messages={"invalid": _("Enter a whole number.")})
+
+    def __init__(self, *args, invitation, **kwargs):
+        self.invitation = invitation
+        super().__init__(*args, prefix=f"i{invitation.pk}", initial={
+            "reply": invitation.reply, "announced": invitation.announced,
+            "attended": invitation.attended, "participants": invitation.participants},
+            **kwargs)
+        for field in ("announced", "participants"):
+            self.fields[field].widget.attrs.update({"inputmode": "numeric"})
+
+
+class ReplyForm(forms.Form):
+    reply = forms.ChoiceField(label=_("Will you come?"), widget=forms.RadioSelect, choices=[
+        (Reply.YES, _("Yes, we will come")), (Reply.MAYBE, _("Maybe")),
+        (Reply.NO, _("No, we cannot come"))])
+    announced = forms.IntegerField(label=_("How many people will come?"), min_value=0,
+                                   max_value=500, required=False,
+                                   error_messages={"invalid": _("Enter a whole number.")})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reply") in (Reply.YES, Reply.MAYBE) and not data.get("announced"):
+            self.add_error("announced", _("Enter how many people will come (at least 1)."))
+        return data
+
+
+class RegistrationForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation in the network"), queryset=None, required=False,
+        help_text=_("Leave empty if yours is not in the list, and name it below."))
+
+    class Meta:
+        model = Registration
+        fields = ["name", "organisation", "organisation_name", "email", "people"]
+        labels = {"organisation_name": _("Other organisation")}
+        help_texts = {"email": _("For the confirmation with the calendar file; deleted with "
+                                 "the programme's retention period.")}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = event.process.organisations().order_by("name")
+        self.fields["organisation_name"].required = False
+        self.fields["people"].min_value = 1
+        self.fields["people"].max_value = 20
+        self.fields["people"].widget.attrs.update({"min": 1, "max": 20})
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation") and not (data.get("organisation_name") or "").strip():
+            self.add_error("organisation_name", _("Choose your organisation or name it."))
         return data
 
 

@@ -8,6 +8,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qdialog.core.scoping import TenantManager
 from qdialog.tenancy.models import Cluster, Membership, Municipality, Organisation, Programme
@@ -233,6 +234,12 @@ class Event(models.Model):
     description = models.TextField(_("description"), blank=True)
     minutes = models.TextField(_("minutes (Protokoll)"), blank=True)
     open_points = models.TextField(_("open points"), blank=True)
+    self_registration = models.BooleanField(
+        _("participants may register themselves"), default=False,
+        help_text=_("Gives the event a registration page whose address you can pass on."))
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    #: how often the invitation was changed after it went out (iCalendar SEQUENCE)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = TenantManager("process__programme")
 
@@ -272,13 +279,24 @@ class AgendaItem(models.Model):
         return self.event.audit_scope
 
 
+class Reply(models.TextChoices):
+    OPEN = "open", pgettext_lazy("reply", "open")
+    YES = "yes", pgettext_lazy("reply", "accepted")
+    MAYBE = "maybe", pgettext_lazy("reply", "maybe")
+    NO = "no", pgettext_lazy("reply", "declined")
+
+
 class Invitation(models.Model):
-    """An organisation invited to an event; whether it registered and whether it came."""
+    """An organisation invited to an event; its reply, and whether it came."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
                                      verbose_name=_("organisation"))
-    registered = models.BooleanField(_("registered"), default=False)
+    reply = models.CharField(_("reply"), max_length=8, choices=Reply.choices,
+                             default=Reply.OPEN)
+    announced = models.PositiveSmallIntegerField(_("people announced"), default=0)
+    #: the event's `sequence` last sent to this organisation (None: never sent)
+    sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     attended = models.BooleanField(_("attended"), default=False)
     participants = models.PositiveSmallIntegerField(_("people present"), default=0)
     # the organisation's business contacts named in the invitation (never clients)
@@ -297,8 +315,71 @@ class Invitation(models.Model):
         return str(self.organisation)
 
     @property
+    def registered(self) -> bool:
+        return self.reply == Reply.YES
+
+    @property
     def audit_scope(self):
         return self.event.audit_scope
+
+
+class Registration(models.Model):
+    """Someone who registered for an event on its registration page. The name and address are
+    deleted when the programme's retention period for invitation addresses ends."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="registrations")
+    name = models.CharField(_("name"), max_length=150)
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    people = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    objects = TenantManager("event__process__programme")
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name or str(_("(name deleted)"))
+
+    @property
+    def audit_scope(self):
+        return self.event.audit_scope
+
+
+class MailKind(models.TextChoices):
+    INVITATION = "invitation", _("invitation")
+    UPDATE = "update", _("change")
+    CANCELLATION = "cancellation", _("cancellation")
+
+
+class MailStatus(models.TextChoices):
+    RUNNING = "running", _("sending")
+    DONE = "done", _("sent")
+    FAILED = "failed", _("stopped")
+
+
+class InvitationRun(models.Model):
+    """One sending of an event's invitations (or their change or cancellation), with progress."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mail_runs")
+    kind = models.CharField(max_length=14, choices=MailKind.choices)
+    total = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=MailStatus.choices,
+                              default=MailStatus.RUNNING)
+    error = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager("event__process__programme")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
 
 
 class Decision(models.Model):

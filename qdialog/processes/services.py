@@ -12,7 +12,6 @@ from django.utils.translation import gettext_noop
 from qdialog.core.audit import instance_create, instance_delete, instance_update, log_action
 from qdialog.core.notes import note
 from qdialog.tenancy.models import Cluster
-from qdialog.tenancy.selectors import NETWORK_SYSTEMS
 
 from .models import (
     DEFAULT_PHASES,
@@ -129,42 +128,8 @@ def event_invite(*, actor, event: Event, organisations, contacts=()) -> int:
 
 
 @transaction.atomic
-def attendance_record(*, actor, event: Event, rows: dict[int, tuple[bool, bool, int]]) -> None:
-    """{invitation id: (registered, attended, people present)}."""
-    changed = 0
-    for invitation in event.invitations.all():
-        if invitation.pk in rows:
-            registered, attended, people = rows[invitation.pk]
-            if (invitation.registered, invitation.attended, invitation.participants) != (
-                    registered, attended, people):
-                invitation.registered, invitation.attended = registered, attended
-                invitation.participants = people
-                invitation.save(update_fields=["registered", "attended", "participants"])
-                changed += 1
-    if changed:
-        log_action(actor=actor, action="update", obj=event, summary=note(
-            gettext_noop("attendance of %(count)s organisations"), count=changed))
-
-
-@transaction.atomic
 def decision_add(*, actor, event: Event, text: str) -> Decision:
     return instance_create(actor=actor, instance=Decision(event=event, text=text.strip()))
-
-
-def coverage(event: Event) -> dict:
-    """Which professional systems took part, which were invited but absent, which are missing
-    from the network (of the municipality, or of the cluster's municipalities) altogether."""
-    invitations = list(event.invitations.select_related("organisation"))
-    present = {i.organisation.professional_system for i in invitations if i.attended}
-    invited = {i.organisation.professional_system for i in invitations}
-    in_network = set(event.process.organisations().values_list(
-        "professional_system", flat=True))
-    return {
-        "present": [s for s in NETWORK_SYSTEMS if s in present],
-        "absent": [s for s in NETWORK_SYSTEMS if s in invited and s not in present],
-        "not_invited": [s for s in NETWORK_SYSTEMS if s in in_network and s not in invited],
-        "missing": [s for s in NETWORK_SYSTEMS if s not in in_network and s.value != "other"],
-    }
 
 
 FEED_SALT = "qdialog.calendar-feed"
@@ -172,10 +137,24 @@ FEED_SALT = "qdialog.calendar-feed"
 
 def feed_token(user, owner) -> str:
     """The personal, signed token of a calendar subscription of a municipality's or a cluster's
-    events (checked again on each request)."""
+    events (checked again on each request). It is the same on every page view, so the address
+    a person subscribed to stays valid (and a calendar app need not be told again)."""
 
     key = "c" if isinstance(owner, Cluster) else "m"
-    return signing.dumps({"u": user.pk, key: owner.pk}, salt=FEED_SALT)
+    return signing.Signer(salt=FEED_SALT).sign_object({"u": user.pk, key: owner.pk})
+
+
+def feed_token_read(token: str) -> dict | None:
+    """The content of a feed token, or None. Addresses handed out before the token became
+    stable (timestamped, signing.dumps) keep working."""
+    try:
+        return signing.Signer(salt=FEED_SALT).unsign_object(token)
+    except signing.BadSignature:
+        pass
+    try:
+        return signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
 
 
 @transaction.atomic

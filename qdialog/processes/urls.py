@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_events
+from . import views, views_events, views_public
 
 app_name = "processes"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("events/<int:pk>/agenda/", views_events.agenda_add, name="agenda_add"),
     path("events/<int:pk>/invite/", views_events.invite, name="invite"),
     path("events/<int:pk>/attendance/", views_events.attendance, name="attendance"),
+    path("events/<int:pk>/send/", views_events.send, name="send"),
+    path("events/<int:pk>/cancel/", views_events.cancel, name="cancel"),
     path("events/<int:pk>/attendance-list/", views_events.attendance_list,
          name="attendance_list"),
     path("events/<int:pk>/minutes/", views_events.minutes, name="minutes"),
@@ -42,4 +44,7 @@ urlpatterns = [
     path("events/<int:pk>/files/<int:file_pk>/delete/", views_events.file_delete,
          name="file_delete"),
     path("calendar/<str:token>.ics", views_events.feed, name="feed"),
+    # without an account, through a signed address (views_public.py)
+    path("e/<str:token>/", views_public.reply, name="reply"),
+    path("e/register/<str:token>/", views_public.register, name="register"),
 ]

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import rules
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qdialog.accounts.mfa import mfa_missing
@@ -23,9 +22,10 @@ from qdialog.standards.models import Standard
 from qdialog.tenancy.models import Cluster, Municipality
 from qdialog.tenancy.scope import fence_for, get_in_scope, scope_for
 
-from . import selectors, services
+from . import calendar, invitations, selectors, services
 from .forms import (
     AgendaItemForm,
+    AttendanceRowForm,
     DecisionForm,
     DecisionStandardForm,
     EventFileForm,
@@ -33,7 +33,7 @@ from .forms import (
     InviteOrganisationsForm,
     MinutesForm,
 )
-from .models import Event
+from .models import Event, MailKind
 from .views import INVALID, _process, where
 
 
@@ -55,19 +55,35 @@ def _standards(process):
                 .order_by("title").only("pk", "title"))
 
 
+def _rows(event, data=None):
+    invitations = event.invitations.select_related(
+        "organisation__municipality").prefetch_related("contacts")
+    return [AttendanceRowForm(data, invitation=i) for i in invitations]
+
+
 def _detail(request, event, status=200, **forms):
     process = event.process
+    rows = forms.pop("rows", None) or _rows(event)
+    can_manage = rules.test_rule("processes.manage_process", request.user, process)
     context = {
-        "event": event, **where(process), "agenda": event.agenda.all(),
-        "invitations": event.invitations.select_related(
-            "organisation__municipality").prefetch_related("contacts"),
+        "event": event, **where(process), "agenda": event.agenda.all(), "rows": rows,
         "decisions": event.decisions.select_related("standard").prefetch_related("actions"),
         "standards": _standards(process),
-        "coverage": services.coverage(event),
+        "coverage": invitations.coverage(event), "over": invitations.is_over(event),
         "agenda_form": AgendaItemForm(),
         "invite_form": InviteOrganisationsForm(process=process),
         "decision_form": DecisionForm(), "file_form": EventFileForm(),
         "files": event.files.all(), **forms}
+    if can_manage:
+        context |= {
+            "runs": event.mail_runs.all()[:3],
+            "unsent": invitations.due(event, MailKind.INVITATION).count(),
+            "no_address": [r.invitation.organisation for r in rows
+                           if not invitations.addresses(r.invitation)],
+            "registrations": event.registrations.all(),
+            "registration_url": request.build_absolute_uri(reverse(
+                "processes:register", args=[invitations.registration_token(event)]))
+            if event.self_registration else ""}
     return render(request, "processes/event_detail.html", context, status=status)
 
 
@@ -81,8 +97,17 @@ def event_form(request, pk=None, event_pk=None):
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         fields = form_changes(form) if event else dict(form.cleaned_data)
+        created = event is None
         event = services.event_save(actor=request.user, process=process, fields=fields,
                                     event=event)
+        told = 0 if created else invitations.event_changed(actor=request.user, event=event,
+                                                           changed=list(fields))
+        messages.success(request, _("The event was created. Now add the agenda and invite.")
+                         if created else _("The event was saved."))
+        if told:
+            messages.info(request, ngettext(
+                "The change is being sent to %(n)s invited organisation.",
+                "The change is being sent to %(n)s invited organisations.", told) % {"n": told})
         return redirect("processes:event", pk=event.pk)
     return render(request, "processes/form.html", {
         **where(process), "form": form,
@@ -103,6 +128,7 @@ def agenda_add(request, pk):
     if not form.is_valid():
         return _detail(request, event, status=INVALID, agenda_form=form)
     services.agenda_add(actor=request.user, event=event, fields=form.cleaned_data)
+    messages.success(request, _("The item was added to the agenda."))
     return redirect(reverse("processes:event", args=[pk]) + "#agenda")
 
 
@@ -123,22 +149,60 @@ def invite(request, pk):
 @login_required
 @require_POST
 def attendance(request, pk):
+    """The attendance table. One bad cell refuses the whole table, which comes back as typed
+    with that cell marked."""
     event = _event(request, pk, manage=True)
-    rows, problems = {}, []
-    for invitation in event.invitations.select_related("organisation"):
-        raw = request.POST.get(f"people-{invitation.pk}", "0").strip() or "0"
-        if not raw.isdigit() or int(raw) > 500:
-            problems.append(invitation.organisation.name)
-            continue
-        rows[invitation.pk] = (f"registered-{invitation.pk}" in request.POST,
-                               f"attended-{invitation.pk}" in request.POST, int(raw))
-    if problems:
-        messages.error(request, _("Please enter a number of people between 0 and 500 for: "
-                                  "%(list)s") % {"list": ", ".join(problems)})
-        return _detail(request, event, status=INVALID)
-    services.attendance_record(actor=request.user, event=event, rows=rows)
-    messages.success(request, _("Attendance was saved."))
+    rows = _rows(event, request.POST)
+    if not all(row.is_valid() for row in rows):
+        faulty = [row.invitation.organisation.name for row in rows if row.errors]
+        messages.error(request, _("Nothing was saved. Please correct the marked cells (%(list)s).")
+                       % {"list": ", ".join(faulty)})
+        return _detail(request, event, status=INVALID, rows=rows)
+    changed = invitations.attendance_record(
+        actor=request.user, event=event,
+        rows={row.invitation.pk: row.cleaned_data for row in rows})
+    messages.success(request, ngettext("Attendance was saved (%(n)s organisation changed).",
+                                       "Attendance was saved (%(n)s organisations changed).",
+                                       changed) % {"n": changed})
     return redirect(reverse("processes:event", args=[pk]) + "#invitations")
+
+
+@login_required
+@require_POST
+def send(request, pk):
+    """Send the invitations not sent yet, in the background."""
+    event = _event(request, pk, manage=True)
+    try:
+        count = invitations.mail_queue(actor=request.user, event=event,
+                                       kind=MailKind.INVITATION)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if count:
+            messages.success(request, ngettext(
+                "The invitation is being sent to %(n)s organisation.",
+                "The invitation is being sent to %(n)s organisations.", count) % {"n": count})
+        else:
+            messages.info(request, _("Every invitation has already been sent."))
+    return redirect(reverse("processes:event", args=[pk]) + "#invitations")
+
+
+@login_required
+def cancel(request, pk):
+    """Call the event off, after saying who will hear of it."""
+    event = _event(request, pk, manage=True)
+    if event.cancelled or invitations.is_over(event):
+        raise Http404
+    if request.method == "POST":
+        count = invitations.event_cancel(actor=request.user, event=event)
+        messages.success(request, ngettext(
+            "The event was cancelled; %(n)s organisation is being told.",
+            "The event was cancelled; %(n)s organisations are being told.", count)
+            % {"n": count})
+        return redirect("processes:event", pk=pk)
+    return render(request, "processes/event_cancel.html", {
+        "event": event, **where(event.process),
+        "told": invitations.due(event, MailKind.CANCELLATION).count()})
 
 
 @login_required
@@ -149,6 +213,7 @@ def minutes(request, pk):
         fields = form_changes(form)
         services.event_save(actor=request.user, process=event.process, fields=fields,
                             event=event)
+        messages.success(request, _("The minutes were saved."))
         return redirect(reverse("processes:event", args=[pk]) + "#minutes")
     return render(request, "processes/form.html", {
         **where(event.process), "form": form,
@@ -163,6 +228,7 @@ def decision_add(request, pk):
     if not form.is_valid():
         return _detail(request, event, status=INVALID, decision_form=form)
     services.decision_add(actor=request.user, event=event, text=form.cleaned_data["text"])
+    messages.success(request, _("The decision was added to the minutes."))
     return redirect(reverse("processes:event", args=[pk]) + "#minutes")
 
 
@@ -181,30 +247,10 @@ def attendance_list(request, pk):
 def ical(request, pk):
     """The event as an iCalendar file (for Outlook, Thunderbird and phones)."""
     event = _event(request, pk)
-    calendar = _calendar([event], str(event))
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    ics = calendar.calendar([event], str(event))
+    response = HttpResponse(ics.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
     return response
-
-
-def _calendar_event(event):
-    from icalendar import Event as CalendarEvent
-
-    item = CalendarEvent()
-    item.add("uid", f"event-{event.pk}@{settings.QDIALOG_BASE_URL.split('//')[-1]}")
-    item.add("dtstamp", timezone.now())
-    item.add("dtstart", event.starts_at)
-    item.add("dtend", event.ends_at)
-    item.add("summary", event.title)
-    if event.place:
-        item.add("location", event.place)
-    description = event.description
-    if event.online_link:
-        description = f"{description}\n{event.online_link}".strip()
-        item.add("url", event.online_link)
-    if description:
-        item.add("description", description)
-    return item
 
 
 @login_required
@@ -216,6 +262,7 @@ def file_add(request, pk):
         return _detail(request, event, status=INVALID, file_form=form)
     form.instance.event = event
     instance_create(actor=request.user, instance=form.instance)
+    messages.success(request, _("The file was attached."))
     return redirect(reverse("processes:event", args=[pk]) + "#files")
 
 
@@ -233,19 +280,8 @@ def file_delete(request, pk, file_pk):
     attached = get_in_scope(event.files.all(), pk=file_pk)
     instance_delete(actor=request.user, instance=attached)
     attached.file.delete(save=False)
+    messages.success(request, _("The file was removed."))
     return redirect(reverse("processes:event", args=[pk]) + "#files")
-
-
-def _calendar(events, name):
-    from icalendar import Calendar
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//qdialog//Qualitätsdialog//DE")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for event in events:
-        calendar.add_component(_calendar_event(event))
-    return calendar
 
 
 def _feed_events(user, data):
@@ -273,10 +309,9 @@ def feed(request, token):
 
     The signed token names the person and the municipality or cluster; access is checked against
     the person's current roles on every request, so a removed role ends the subscription."""
-    try:
-        data = signing.loads(token, salt=services.FEED_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
+    data = services.feed_token_read(token)
+    if data is None:
+        raise Http404
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
     if user is not None and mfa_missing(user):  # no way around the second factor
         raise Http404
@@ -288,8 +323,8 @@ def feed(request, token):
     owner, events = found
     events = [e for e in events.select_related("process__municipality", "process__cluster")
               if rules.test_rule("processes.view_event", user, e)]
-    calendar = _calendar(events, f"qdialog – {owner}")
-    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    ics = calendar.calendar(events, f"qdialog – {owner}")
+    return HttpResponse(ics.to_ical(), content_type="text/calendar; charset=utf-8")
 
 
 @login_required
@@ -307,4 +342,5 @@ def decision_standard(request, pk, decision_pk):
         return _detail(request, event, status=INVALID)
     services.decision_link_standard(actor=request.user, decision=decision,
                                     standard=form.cleaned_data["standard"])
+    messages.success(request, _("The decision was linked."))
     return redirect(reverse("processes:event", args=[pk]) + "#minutes")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from .models import RetentionPolicy
 
 PERIODS = {"answers": 60, "free_texts": 24, "case_reviews": 120, "incident_reports": 60,
-           "audit_entries": 36, "invitation_addresses": 6}
+           "audit_entries": 36, "invitation_addresses": 6,
+           "event_registrations": 3}
 
 
 def load(programme) -> RetentionPolicy:

@@ -16,7 +16,7 @@ MONTHS = {"null": True, "blank": True, "validators": [MaxValueValidator(1200)],
 
 #: the periods a policy holds: one per category a shredder registers (qdialog/core/shredder.py)
 PERIODS = ("answers", "free_texts", "case_reviews", "incident_reports", "audit_entries",
-           "invitation_addresses")
+           "invitation_addresses", "event_registrations")
 
 
 class RetentionPolicy(models.Model):
@@ -29,6 +29,9 @@ class RetentionPolicy(models.Model):
     audit_entries = models.PositiveIntegerField(_("audit log entries"), **MONTHS)
     invitation_addresses = models.PositiveIntegerField(
         _("invitation e-mail addresses of open waves"), **MONTHS)
+    event_registrations = models.PositiveIntegerField(
+        _("names and e-mail addresses of event registrations"),
+        **(MONTHS | {"help_text": _("Months after the event; empty keeps them.")}))
 
     objects = TenantManager("programme")
 

@@ -68,7 +68,7 @@ class MunicipalityForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "professional_system", "description"]
+        fields = ["name", "professional_system", "email", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"description": _("Business information only – never data about "
                                        "children or families.")}

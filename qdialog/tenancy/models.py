@@ -190,6 +190,9 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     professional_system = models.CharField(_("professional system"), max_length=32,
                                            choices=ProfessionalSystem.choices)
+    email = models.EmailField(_("contact e-mail"), blank=True,
+                              help_text=_("A functional address (e.g. info@…), used for "
+                                          "invitations to events."))
     description = models.TextField(_("description"), blank=True)
 
     objects = TenantManager("programme")

@@ -116,8 +116,13 @@ def test_case_review_walk(page, live_server, axe_check, shot):
     page.get_by_label("Empfehlung").fill("Rückmeldung an Mitteilende binnen einer Woche.")
     page.get_by_label("Gerichtet an").select_option("youth_office")
     page.get_by_role("button", name="Speichern").click()
-    for _ in range(3):
+    for _ in range(2):
         page.get_by_role("button", name=re.compile("Weiter zu")).click()
+    # the locking step asks first and says what it locks
+    page.get_by_role("link", name=re.compile("Weiter zu")).click()
+    expect(page.get_by_text("Dieser Schritt sperrt die Fallanalyse")).to_be_visible()
+    axe_check(page, "confirm a locking step")
+    page.get_by_role("button", name=re.compile("Ja, weiter zu")).click()
     expect(page.get_by_text("Befunde abgestimmt").first).to_be_visible()
     axe_check(page, "case review")
     shot(page, "22-case-review")

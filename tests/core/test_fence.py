@@ -23,7 +23,7 @@ ESCAPE_HATCHES = {
     "qdialog/cli.py", "qdialog/urls.py", "qdialog/tenancy/scope.py",
     "qdialog/surveys/views/respondent.py", "qdialog/incidents/views_public.py",
     "qdialog/surveys/tasks.py", "qdialog/reports/tasks.py", "qdialog/actions/tasks.py",
-    "qdialog/analysis/tasks.py",
+    "qdialog/analysis/tasks.py", "qdialog/processes/tasks.py", "qdialog/processes/invitations.py",
     "qdialog/accounts/personal_data.py",
 }
 

@@ -23,7 +23,7 @@ def process(world):
 
 @pytest.fixture
 def event(world, process):
-    start = timezone.make_aware(dt.datetime(2026, 12, 3, 9, 0))
+    start = timezone.make_aware(dt.datetime(2030, 12, 3, 9, 0))
     e = services.event_save(actor=None, process=process, fields={
         "kind": "workshop", "title": "1. QE-Werkstatt", "starts_at": start,
         "ends_at": start + dt.timedelta(hours=7), "place": "Kreishaus"})

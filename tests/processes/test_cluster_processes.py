@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qdialog.core.models import AuditEntry
-from qdialog.processes import services
+from qdialog.processes import invitations, services
 from qdialog.processes.models import Event, Process
 from qdialog.tenancy.models import Organisation
 from tests.conftest import ROLES
@@ -147,9 +147,9 @@ def test_service_refuses_organisations_outside_the_cluster(world, cevent, cproce
 def test_coverage_counts_the_whole_cluster_network(world, cevent):
     Organisation.objects.create(programme=world.a, municipality=world.m1, name="Polizei Eins",
                                 professional_system="police")
-    coverage = services.coverage(cevent)
+    coverage = invitations.coverage(cevent)
     assert "police" in coverage["not_invited"]  # in M1, so in the cluster's network
-    assert "youth_office" in coverage["absent"]
+    assert "youth_office" in coverage["open"]  # invited, no reply yet
 
 
 def test_municipality_list_shows_its_clusters_processes(client_for, world, cprocess):

@@ -24,12 +24,14 @@ CASES = [
     ("minutes", lambda w, p, e: reverse("processes:minutes", args=[e.pk]), expect(MANAGERS)),
     ("attendance_list", lambda w, p, e: reverse("processes:attendance_list", args=[e.pk]),
      expect(MANAGERS)),
+    ("cancel", lambda w, p, e: reverse("processes:cancel", args=[e.pk]), expect(MANAGERS)),
 ]
 
 
 # file_download and feed are covered by their own tests below (they need a file / a token)
 POST_ONLY = {"agenda_add", "invite", "attendance", "decision_add", "file_add", "file_delete",
-             "file_download", "feed", "decision_standard"}
+             "file_download", "feed", "decision_standard", "send", "reply", "register"}
+# reply and register need no account: tests/processes/test_invitations.py
 
 
 @pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
@@ -74,9 +76,10 @@ def test_workshop_walk(client_for, world, process):
     client.post(reverse("processes:invite", args=[event.pk]),
                 {"organisations": [str(world.orgs[world.m1.pk].pk)]})
     invitation = Invitation.objects.get(event=event)
-    client.post(reverse("processes:attendance", args=[event.pk]), {
-        f"registered-{invitation.pk}": "on", f"attended-{invitation.pk}": "on",
-        f"people-{invitation.pk}": "3"})
+    response = client.post(reverse("processes:attendance", args=[event.pk]), {
+        f"i{invitation.pk}-reply": "yes", f"i{invitation.pk}-announced": "3",
+        f"i{invitation.pk}-attended": "on", f"i{invitation.pk}-participants": "3"})
+    assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.attended and invitation.participants == 3
     client.post(reverse("processes:minutes", args=[event.pk]),
@@ -89,16 +92,6 @@ def test_workshop_walk(client_for, world, process):
     assert AuditEntry.objects.filter(municipality=world.m1, action="invite").exists()
     detail = client.get(reverse("processes:detail", args=[process.pk])).content.decode()
     assert "2. QE-Werkstatt" in detail  # on the timeline
-
-
-def test_coverage(world, event):
-    invitation = event.invitations.get(organisation=world.orgs[world.m1.pk])
-    invitation.attended = True
-    invitation.save()
-    coverage = services.coverage(event)
-    assert [s.value for s in coverage["present"]] == ["youth_office"]
-    assert [s.value for s in coverage["absent"]] == ["school"]
-    assert "police" in [s.value for s in coverage["missing"]]
 
 
 @pytest.mark.parametrize("data,message", [
@@ -117,13 +110,30 @@ def test_event_bad_input(client_for, world, process, data, message):
     assert not Event.objects.exists()
 
 
-def test_attendance_bad_input(client_for, world, event):
-    invitation = event.invitations.first()
-    response = client_for("mia").post(reverse("processes:attendance", args=[event.pk]),
-                                      {f"people-{invitation.pk}": "viele"})
+def test_attendance_bad_input_keeps_the_whole_table(client_for, world, event):
+    """One bad cell ("zwei") refuses the table; every tick and count comes back as typed and
+    the faulty cell is marked."""
+    first, second = event.invitations.order_by("pk")
+    data = {f"i{first.pk}-reply": "yes", f"i{first.pk}-announced": "4",
+            f"i{first.pk}-attended": "on", f"i{first.pk}-participants": "zwei",
+            f"i{second.pk}-reply": "no", f"i{second.pk}-announced": "0",
+            f"i{second.pk}-participants": "0"}
+    response = client_for("mia").post(reverse("processes:attendance", args=[event.pk]), data)
     assert response.status_code == 400
-    invitation.refresh_from_db()
-    assert invitation.participants == 0
+    page = response.content.decode()
+    cell = page.split(f'id="id_i{first.pk}-participants"')[0].rsplit("<td", 1)[1]
+    assert "qd-cell--error" in cell
+    field = page.split(f'id="id_i{first.pk}-participants"')[0].rsplit("<input", 1)[1]
+    assert 'value="zwei"' in field and "kern-form-input__input--error" in field
+    assert f'aria-describedby="id_i{first.pk}-participants_error"' in field
+    assert "Enter a whole number." in page
+    assert "checked" in page.split(f'id="id_i{first.pk}-attended"')[1][:20]
+    assert 'value="4"' in page.split(f'id="id_i{first.pk}-announced"')[0].rsplit("<input", 1)[1]
+    assert "Nothing was saved. Please correct the marked cells (Jugendamt" in page
+    for invitation in (first, second):
+        invitation.refresh_from_db()
+        assert (invitation.reply, invitation.participants, invitation.attended) == (
+            "open", 0, False)
 
 
 def test_foreign_organisation_cannot_be_invited(client_for, world, event):
