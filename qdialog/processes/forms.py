@@ -165,7 +165,9 @@ class AttendanceRowForm(forms.Form):
             "attended": invitation.attended, "participants": invitation.participants},
             **kwargs)
         for field in ("announced", "participants"):
-            self.fields[field].widget.attrs.update({"inputmode": "numeric"})
+            # a text field, so a typo ("zwei") comes back exactly as typed, marked
+            self.fields[field].widget = forms.TextInput(attrs={
+                "inputmode": "numeric", "class": "kern-form-input__input--width-4"})
 
 
 class ReplyForm(forms.Form):

@@ -69,6 +69,16 @@ def test_no_template_line_is_longer_than_200_characters():
     assert long == []
 
 
+def test_no_template_tag_spans_lines():
+    """Django reads a tag broken over two lines as text: the page would show "{% translate"."""
+    import re
+
+    broken = [f"{p.relative_to(ROOT)}:{p.read_text()[:m.start()].count(chr(10)) + 1}"
+              for p in [*ROOT.rglob("*.html"), *ROOT.rglob("*.txt")] if "templates" in p.parts
+              for m in re.finditer(r"\{%[^%]*?\n[^%]*?%\}", p.read_text())]
+    assert broken == []
+
+
 def test_templates_live_in_their_apps():
     assert {p.name for p in (ROOT / "templates").iterdir()} <= PROJECT_TEMPLATES
 

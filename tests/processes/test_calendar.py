@@ -36,3 +36,26 @@ def test_calendar_feed_refuses_bad_or_stale_tokens(client, world, event):
     assert client.get(reverse("processes:feed", args=[foreign])).status_code == 404
     world.memberships["carol"].delete()
     assert client.get(reverse("processes:feed", args=[token])).status_code == 404
+
+
+def test_calendar_address_is_the_same_on_every_page_view(client_for, world, event):
+    """A person subscribes once; the address does not change on the next visit, and an address
+    handed out before it became stable (timestamped) keeps working."""
+    from django.core import signing
+
+    client = client_for("carol")
+    first = client.get(reverse("processes:list", args=[world.m1.pk])).context["feed_url"]
+    again = client.get(reverse("processes:list", args=[world.m1.pk])).context["feed_url"]
+    assert first == again
+    old = signing.dumps({"u": world.people["carol"].pk, "m": world.m1.pk},
+                        salt=services.FEED_SALT)
+    assert client_for("anon").get(reverse("processes:feed", args=[old])).status_code == 200
+
+
+def test_calendar_uid_has_no_port(settings, world, event):
+    from qdialog.processes import calendar
+
+    settings.QDIALOG_BASE_URL = "http://127.0.0.1:8000"
+    assert calendar.uid(event) == f"event-{event.pk}@127.0.0.1"
+    settings.QDIALOG_BASE_URL = "https://qdialog.kreis-eins.de/"
+    assert calendar.uid(event) == f"event-{event.pk}@qdialog.kreis-eins.de"
