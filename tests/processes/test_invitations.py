@@ -158,7 +158,8 @@ def test_a_change_and_a_cancellation_are_sent_again(
     assert "The change is being sent to 2 invited organisations." in messages
     assert send_event_mail(addressed.pk, MailKind.UPDATE) == 2
     update = mail.outbox[0]
-    assert update.subject.startswith("Geändert")  # mails go out in German and "Rathaus, Saal 2" in update.body
+    assert update.subject.startswith("Geändert")  # mails go out in German
+    assert "Rathaus, Saal 2" in update.body
     vevent = icalendar.Calendar.from_ical(update.attachments[0][1]).walk("VEVENT")[0]
     assert int(vevent["SEQUENCE"]) == 1
     # a change of the description alone is not sent
