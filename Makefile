@@ -37,9 +37,10 @@ demo: install
 	$(BIN)/qdialog migrate --noinput -v0
 	$(BIN)/qdialog seed-demo --if-missing
 	@echo "Serving qdialog at http://$(HOST):$(PORT)/ (with a background worker for reports) – stop with Ctrl+C"
-	@$(BIN)/qdialog worker --no-startup-delay >var/worker.log 2>&1 & worker=$$!; \
+	@# DEBUG off: a visitor who meets an error sees qdialog's own page, never Django's technical one
+	@DJANGO_DEBUG=false $(BIN)/qdialog worker --no-startup-delay >var/worker.log 2>&1 & worker=$$!; \
 	 trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	 $(BIN)/qdialog runserver $(HOST):$(PORT)
+	 DJANGO_DEBUG=false $(BIN)/qdialog runserver $(HOST):$(PORT)
 
 test: install node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,68 +1,32 @@
-"""Error pages: German and English, helpful for the people who meet them (respondents,
-reporters, staff), never a stack trace; a lost database answers 503 with Retry-After."""
+"""What a visitor clicking around the demo meets: qdialog's own error pages (the demo runs with
+DEBUG off), a favicon on every page, and no technical page listing the URLs."""
 
-import pytest
-from django.conf import settings
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.test import Client
-from django.urls import reverse
 
-from qdialog.surveys.models import Response
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def failing(settings):
-    settings.ROOT_URLCONF = "tests.core.error_urls"
+def test_the_demo_serves_without_debug():
+    demo = ROOT.joinpath("Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "DJANGO_DEBUG=false $(BIN)/qdialog runserver" in demo
+    assert "DJANGO_DEBUG=false $(BIN)/qdialog worker" in demo
+
+
+def test_a_missing_page_is_qdialogs_own(db, settings):
     settings.DEBUG = False
-
-
-def test_lost_database_answers_503_with_retry_after(failing, db):
-    for language, words in [("de", "Kurz nicht erreichbar"), ("en", "Briefly unavailable")]:
-        client = Client(raise_request_exception=False, headers={"Accept-Language": language})
-        response = client.get("/fail/database/")
-        assert response.status_code == 503
-        assert response["Retry-After"] == "5"
-        html = response.content.decode()
-        assert words in html and f'lang="{language}"' in html
-        assert "never stored twice" in html or "nie doppelt gespeichert" in html
-        assert "Traceback" not in html and "OperationalError" not in html
-        assert "Content-Security-Policy" in response  # the security headers still apply
-
-
-def test_a_defect_answers_500_without_details(failing, db):
-    client = Client(raise_request_exception=False, headers={"Accept-Language": "de"})
-    response = client.get("/fail/defect/")
-    assert response.status_code == 500 and "Retry-After" not in response
-    html = response.content.decode()
-    assert "Etwas ist schiefgegangen" in html
-    assert "ZeroDivisionError" not in html and "Traceback" not in html
-
-
-def test_not_found_page_explains_and_keeps_the_layout(client_for, world):
-    foreign = reverse("tenancy:municipality", args=[world.m3.pk])
-    for role in ["anon", "mia"]:
-        response = client_for(role).get("/gibt-es-nicht/")
-        assert response.status_code == 404
-        html = response.content.decode()
-        assert "Page not found" in html and "no access" in html
-        assert ('href="/accounts/profile/"' in html) == (role == "mia")  # the usual header
-    # a foreign municipality's page looks exactly like a missing one
-    response = client_for("mia").get(foreign)
-    assert response.status_code == 404 and "Page not found" in response.content.decode()
-
-
-def test_not_found_in_german(db):
     response = Client(headers={"Accept-Language": "de"}).get("/gibt-es-nicht/")
+    body = response.content.decode()
     assert response.status_code == 404
-    assert "Seite nicht gefunden" in response.content.decode()
+    assert "Seite nicht gefunden" in body and "URLconf" not in body and "urlpatterns" not in body
+    assert 'rel="icon"' in body
 
 
-def test_csrf_failure_explains_that_nothing_was_stored(world):
-    wave_count = Response.objects.count()
-    client = Client(enforce_csrf_checks=True, headers={"Accept-Language": "de"})
-    response = client.post(reverse("surveys:entry"), {"code": "ABCD-EFGH"})
-    assert response.status_code == 403
-    html = response.content.decode()
-    assert "Bitte senden Sie das Formular noch einmal" in html
-    assert "Nichts wurde gespeichert" in html
-    assert Response.objects.count() == wave_count
-    assert settings.CSRF_FAILURE_VIEW == "django.views.csrf.csrf_failure"
+def test_favicon(db):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.ico")
+    assert "max-age=86400" in response["Cache-Control"]
+    assert finders.find("qdialog/favicon.ico") and finders.find("qdialog/favicon.svg")
+    assert Client().get("/").content.decode().count('rel="icon"') == 1
