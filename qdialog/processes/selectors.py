@@ -1,11 +1,12 @@
 """What the processes pages read: the processes a person may see, a process's timeline."""
 
+import rules
 from django.db.models import Q
 from django.utils import timezone
 
 from qdialog.core.registry import timeline_sources
 
-from .models import GroupMember, Invitation, Process
+from .models import Event, GroupMember, Invitation, Process
 
 
 def processes_visible(scope):
@@ -26,16 +27,26 @@ def person_data(user) -> dict:
                                 "group__process", "organisation")]}
 
 
-def timeline(process):
+def timeline(process, user=None):
     """Phases, events and what the other apps add (survey waves, adopted standards, due
     actions – registered as `timeline_sources` in their apps.py), in date order, undated last.
-    Each entry: {"date", "end", "kind", "object"}."""
-    entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p}
-               for p in process.phases.all()]
+    A municipality's process also shows its cluster's common events (those the person may
+    see, when `user` is given). Each entry: {"date", "end", "kind", "object", "origin"}, where
+    origin is "" for the process's own entries, or "cluster" / "programme"."""
+    entries = [{"date": p.starts_on, "end": p.ends_on, "kind": "phase", "object": p,
+                "origin": ""} for p in process.phases.all()]
+    events = [(e, "") for e in process.events.all()]
+    cluster_id = process.municipality.cluster_id if process.municipality_id else None
+    if cluster_id:
+        common = Event.objects.filter(process__cluster_id=cluster_id,
+                                      process__municipality__isnull=True).select_related(
+            "process__cluster__programme")
+        events += [(e, "cluster") for e in common
+                   if user is None or rules.test_rule("processes.view_event", user, e)]
     entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
-                 "object": e} for e in process.events.all()]
+                 "object": e, "origin": origin} for e, origin in events]
     for source in timeline_sources:
-        entries += source(process)
+        entries += [{"origin": "", **entry} for entry in source(process)]
     dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
     return dated + [e for e in entries if not e["date"]]
 

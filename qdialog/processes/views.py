@@ -108,7 +108,8 @@ def _create(request, owner: dict, title: str, cancel_url: str):
 def process_detail(request, pk):
     process = _process(request, pk)
     return render(request, "processes/process_detail.html", {
-        **where(process), "phases": process.phases.all(), "timeline": selectors.timeline(process),
+        **where(process), "phases": process.phases.all(),
+        "timeline": selectors.timeline(process, request.user),
         "events": process.events.all(),
         "groups": process.groups.prefetch_related("members__organisation", "members__person")})
 

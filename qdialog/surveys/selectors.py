@@ -69,13 +69,28 @@ def instruments_visible(scope):
 
 
 def timeline_entries(process) -> list[dict]:
-    """The survey waves of the process's municipality (or the cluster's common waves)."""
-    if process.cluster_id and not process.municipality_id:
-        waves = Wave.objects.filter(cluster_id=process.cluster_id, municipality__isnull=True)
+    """The survey waves a process's municipality takes part in: its own, its cluster's common
+    ones and the programme's (a cluster's process: the cluster's and the programme's). Each
+    entry says where the wave comes from ("origin": "", "cluster" or "programme")."""
+    programme_wide = Q(programme_id=process.programme_id, cluster__isnull=True,
+                       municipality__isnull=True)
+    if process.municipality_id:
+        cluster_id = process.municipality.cluster_id
+        waves = Q(municipality_id=process.municipality_id) | programme_wide
+        if cluster_id:
+            waves |= Q(cluster_id=cluster_id, municipality__isnull=True)
     else:
-        waves = Wave.objects.filter(municipality_id=process.municipality_id)
-    return [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w}
-            for w in waves.select_related("instrument")]
+        waves = Q(cluster_id=process.cluster_id, municipality__isnull=True) | programme_wide
+
+    def origin(wave):
+        if wave.municipality_id or (process.cluster_id and not process.municipality_id
+                                    and wave.cluster_id):
+            return ""
+        return "cluster" if wave.cluster_id else "programme"
+
+    return [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w,
+             "origin": origin(w)}
+            for w in Wave.objects.filter(waves).select_related("instrument", "cluster")]
 
 
 def part_figures(*, wave, municipality) -> dict:

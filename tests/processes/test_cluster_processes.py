@@ -206,3 +206,35 @@ def test_cluster_events_appear_in_the_timeline(client_for, world, cprocess, ceve
         .content.decode()
     assert "Clusterkonferenz" in body and "Cluster" in body
     assert Event.objects.filter(process=cprocess).count() == 1
+
+
+def test_one_timeline_shows_own_cluster_and_programme_waves_and_events(
+        client_for, world, cevent):
+    """A municipality's process timeline carries its own, its cluster's and its programme's
+    survey waves, and its cluster's common events, each marked where it comes from."""
+    from qdialog.surveys import services as survey_services
+    from tests.surveys.conftest import SMALL
+
+    instrument = survey_services.instrument_create_from_spec(actor=None, programme=world.a,
+                                                             spec=SMALL)
+    day = dt.date(2027, 2, 1)
+
+    def wave(title, **where):
+        return survey_services.wave_create(actor=None, instrument=instrument, fields={
+            "title": title, "opens_on": day, "closes_on": day + dt.timedelta(days=20),
+            **where})
+
+    wave("Programmweite Welle")
+    wave("Clusterwelle", cluster=world.m1.cluster)
+    wave("Eigene Welle", municipality=world.m1)
+    wave("Welle von M2", municipality=world.m2)
+    process = services.process_create(actor=None, municipality=world.m1,
+                                      fields={"title": "QE Eins"})
+    body = client_for("mia").get(reverse("processes:detail", args=[process.pk])) \
+        .content.decode()
+    timeline = body.split('id="h-timeline"')[1].split("</section>")[0]
+    for title in ("Programmweite Welle", "Clusterwelle", "Eigene Welle", cevent.title):
+        assert title in timeline, title
+    assert "Welle von M2" not in timeline
+    assert "of the whole programme" in timeline
+    assert f"of the cluster {world.m1.cluster}" in timeline
