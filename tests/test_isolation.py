@@ -304,8 +304,10 @@ M1_SIDE = ["M1", "M2", "C1", "wave", "process", "event", "standard", "action", "
 FOREIGN = {
     "zoe": [*M1_SIDE, "M3", "C2", "PA"],
     "oscar": [*M1_SIDE, "MB", "PB"],
-    # a participant sees events, drafts and tasks – not the programme's surveys
-    "petra": [*M1_SIDE, "MB", "PB", "programme_wave", "programme_instrument"],
+    # a participant sees events, drafts and tasks – not the programme's questionnaires; the
+    # programme's wave, which covers their municipality, is on its process timeline (title
+    # and dates, without a link)
+    "petra": [*M1_SIDE, "MB", "PB", "programme_instrument"],
     "conrad": [*M1_SIDE, "MB", "PB"], "anon": list(MARKERS),
 }
 SKIP_LINKS = ("/static/", "/media/", "/accounts/logout", "/i18n/", "/admin/", "/api/",

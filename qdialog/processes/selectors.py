@@ -46,7 +46,10 @@ def timeline(process, user=None):
     entries += [{"date": timezone.localtime(e.starts_at).date(), "end": None, "kind": "event",
                  "object": e, "origin": origin} for e, origin in events]
     for source in timeline_sources:
-        entries += [{"origin": "", **entry} for entry in source(process)]
+        for entry in source(process):
+            if callable(entry.get("href")):  # the link as far as the person may follow it
+                entry["href"] = entry["href"](user)
+            entries.append({"origin": "", **entry})
     dated = sorted((e for e in entries if e["date"]), key=lambda e: e["date"])
     return dated + [e for e in entries if not e["date"]]
 

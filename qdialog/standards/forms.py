@@ -74,9 +74,48 @@ class StatusForm(forms.Form):
 
 
 class IndicatorForm(forms.ModelForm):
+    """An indicator, and the survey items whose results show beside it – picked from the
+    municipality's instruments (a whole dimension at once, or single questions), never typed."""
+
+    items = forms.MultipleChoiceField(label=_("Survey questions"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    dimensions = forms.MultipleChoiceField(label=_("Whole dimensions"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
     class Meta:
         model = Indicator
-        fields = ["text", "item_codes"]
+        fields = ["text"]
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        self.fields["items"].choices = [(code, f"{code}: {text}") for g in self.groups
+                                        for code, text in g["items"]]
+        self.fields["dimensions"].choices = [(g["key"], g["label"]) for g in self.groups
+                                             if g["key"]]
+        self.fields["items"].error_messages["invalid_choice"] = _(
+            "%(value)s is not a question of this municipality's surveys.")
+
+    def clean(self):
+        data = super().clean()
+        codes = list(data.get("items") or [])
+        for group in self.groups:
+            if group["key"] in (data.get("dimensions") or []):
+                codes += [code for code, _text in group["items"]]
+        data["item_codes"] = ", ".join(dict.fromkeys(codes))
+        return data
+
+    def _selected(self, name) -> list[str]:
+        """The ticked values of `name` as typed (bound) or given (initial)."""
+        if self.is_bound:
+            return self.data.getlist(name) if hasattr(self.data, "getlist") else []
+        return list(self.initial.get(name) or [])
+
+    def selected_items(self):
+        return self._selected("items")
+
+    def selected_dimensions(self):
+        return self._selected("dimensions")
 
 
 class ConceptForm(forms.ModelForm):

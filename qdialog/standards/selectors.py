@@ -8,7 +8,7 @@ import statistics
 from django.db.models import Q
 
 from qdialog.analysis.engine import wave_results
-from qdialog.surveys.models import Wave, WaveStatus
+from qdialog.surveys.models import Item, ItemKind, Wave, WaveStatus
 
 from .models import CONSENT_SCALE, Amendment, Comment, Rating, Standard, StandardStatus
 
@@ -60,6 +60,46 @@ def latest_wave(municipality):
             .select_related("instrument").order_by("-opens_on", "-id").first())
 
 
+#: the kinds of question whose results a standard's indicator can show (a mean on a scale)
+INDICATOR_KINDS = (ItemKind.LIKERT, ItemKind.MATRIX)
+
+
+def indicator_items(municipality, query: str = "", language: str = "de") -> list[dict]:
+    """The survey items a standard of the municipality can point at, by dimension: the rating
+    questions of the instruments the municipality may use (the programme's and its own), each
+    code once with the text of its newest version. `query` narrows them by code or text.
+    [{"key", "label", "items": [(code, text)]}]."""
+    items = (Item.objects.filter(
+        Q(section__instrument__municipality__isnull=True)
+        | Q(section__instrument__municipality=municipality),
+        section__instrument__programme_id=municipality.programme_id, kind__in=INDICATOR_KINDS)
+        .select_related("section__instrument")
+        .order_by("-section__instrument__version", "-section__instrument_id", "position", "id"))
+    needle = query.strip().casefold()
+    seen, groups = set(), {}
+    for item in items:
+        if item.code in seen:
+            continue
+        seen.add(item.code)
+        text = (item.text_en if language == "en" and item.text_en else item.text_de)
+        if needle and needle not in f"{item.code} {item.text_de} {item.text_en}".casefold():
+            continue
+        labels = (item.section.instrument.dimension_labels or {}).get(item.dimension) or {}
+        group = groups.setdefault(item.dimension, {
+            "key": item.dimension, "items": [],
+            "label": labels.get(language) or labels.get("de") or item.dimension})
+        group["items"].append((item.code, text))
+    ordered = sorted(groups.values(), key=lambda g: (not g["key"], g["label"].casefold()))
+    for group in ordered:
+        group["items"].sort(key=lambda pair: pair[0])
+    return ordered
+
+
+def indicator_codes(municipality) -> set[str]:
+    """Every item code an indicator of the municipality's standards may name."""
+    return {code for group in indicator_items(municipality) for code, _text in group["items"]}
+
+
 def indicator_results(standard) -> dict:
     """{item code: (label, figures or None)} from the latest wave covering the municipality,
     for the municipality's answers only, suppressed below the minimum group size."""
@@ -79,9 +119,12 @@ def indicator_results(standard) -> dict:
                 "label": item.variable.label("de"), "shown": overall.shown,
                 "mean": round(overall.summary.mean, 2) if overall.shown else None,
                 "n": overall.n_valid if overall.shown else None,
-                "scale": len(item.variable.choices)}
-    for code in sorted(codes - set(items)):  # too few answers, or no such item in the wave
-        items[code] = {"label": "", "shown": False, "mean": None, "n": None, "scale": None}
+                "scale": len(item.variable.choices), "asked": True}
+    asked = set(Item.objects.filter(section__instrument_id=wave.instrument_id)
+                .values_list("code", flat=True))
+    for code in sorted(codes - set(items)):  # too few answers, or not asked in that wave
+        items[code] = {"label": "", "shown": False, "mean": None, "n": None, "scale": None,
+                       "asked": code in asked}
     return {"wave": wave, "items": items, "minimum": results.minimum}
 
 

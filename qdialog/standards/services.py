@@ -27,6 +27,7 @@ from .models import (
     StandardStatus,
     Version,
 )
+from .selectors import indicator_codes
 
 SNAPSHOT = ("title", "kind", "area", "level", *TEXT_FIELDS)
 
@@ -192,7 +193,13 @@ def copy_template(*, actor, template: Standard, municipality) -> Standard:
 
 @transaction.atomic
 def indicator_add(*, actor, standard: Standard, fields: dict) -> Indicator:
+    """Add an indicator; the survey items it names must be questions of the municipality's
+    instruments (an unknown code would only ever show as "not shown")."""
     indicator = Indicator(standard=standard, **fields)
+    unknown = [c for c in indicator.codes if c not in indicator_codes(standard.municipality)]
+    if unknown:
+        raise ValidationError(_("Not a question of this municipality's surveys: %(codes)s")
+                              % {"codes": ", ".join(unknown)})
     indicator.full_clean()
     indicator.save()
     log_action(actor=actor, action="update", obj=standard,

@@ -7,7 +7,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -101,14 +101,35 @@ def _detail(request, standard, status=200, **forms):
         "can_take_part": rules.test_rule("standards.draft", request.user, standard),
         "rating_form": RatingForm(initial={"value": own.value if own else None,
                                            "statement": own.statement if own else ""}),
-        "status_form": StatusForm(standard=standard), "indicator_form": IndicatorForm(),
+        "status_form": StatusForm(standard=standard),
+        "indicator_form": IndicatorForm(groups=_indicator_groups(request, standard)),
         **forms}
     return render(request, "standards/detail.html", context, status=status)
 
 
+def _indicator_groups(request, standard):
+    return selectors.indicator_items(standard.municipality, request.GET.get("q", ""),
+                                     (request.LANGUAGE_CODE or "de")[:2])
+
+
 @login_required
 def standard_detail(request, pk):
-    return _detail(request, _standard(request, pk))
+    standard = _standard(request, pk)
+    if request.htmx and request.GET.get("q") is not None:  # the indicator search, as typed
+        if not rules.test_rule("standards.manage", request.user, standard.municipality):
+            raise Http404
+        ticked = request.GET.getlist("items")
+        form = IndicatorForm(groups=_indicator_groups(request, standard), initial={
+            "items": ticked, "dimensions": request.GET.getlist("dimensions")})
+        every = {code: text for g in selectors.indicator_items(
+            standard.municipality, language=(request.LANGUAGE_CODE or "de")[:2])
+            for code, text in g["items"]}
+        shown = {code for g in form.groups for code, _text in g["items"]}
+        return render(request, "standards/_indicator_items.html", {
+            "indicator_form": form, "standard": standard, "query": request.GET["q"],
+            # ticked before the search narrowed the list: they stay ticked, on top
+            "chosen": [(c, every[c]) for c in ticked if c in every and c not in shown]})
+    return _detail(request, standard)
 
 
 @login_required
@@ -125,9 +146,12 @@ def standard_edit(request, pk):
         status=INVALID if form.is_bound else 200)
 
 
-def _post(request, pk, form_class, rule, call, anchor, form_name):
+def _post(request, pk, form_class, rule, call, anchor, form_name, done):
+    """A form posted to a standard's page: saved with the message `done`, or the page again
+    with the form as typed (400)."""
     standard = _standard(request, pk, "standards.take_part" if rule == "standards.draft" else rule)
-    form = form_class(request.POST)
+    form = form_class(request.POST, **(
+        {"groups": _indicator_groups(request, standard)} if form_class is IndicatorForm else {}))
     if rule == "standards.draft" and not rules.test_rule(rule, request.user, standard):
         form.is_valid()
         form.add_error(None, DRAFTING_CLOSED)
@@ -143,6 +167,7 @@ def _post(request, pk, form_class, rule, call, anchor, form_name):
             form.add_error(None, error)
             messages.error(request, " ".join(error.messages))
         else:
+            messages.success(request, done)
             return redirect(reverse("standards:detail", args=[pk]) + anchor)
     return _detail(request, standard, status=INVALID, **{form_name: form})
 
@@ -152,7 +177,7 @@ def _post(request, pk, form_class, rule, call, anchor, form_name):
 def comment(request, pk):
     return _post(request, pk, CommentForm, "standards.draft",
                  lambda s, d: services.comment_add(actor=request.user, standard=s, **d),
-                 "#text", "comment_form")
+                 "#text", "comment_form", _("Your comment was added."))
 
 
 @login_required
@@ -160,7 +185,8 @@ def comment(request, pk):
 def amend(request, pk):
     return _post(request, pk, AmendmentForm, "standards.draft",
                  lambda s, d: services.amendment_propose(actor=request.user, standard=s, **d),
-                 "#text", "amendment_form")
+                 "#text", "amendment_form",
+                 _("Your amendment was proposed; the coordination decides on it."))
 
 
 @login_required
@@ -168,15 +194,16 @@ def amend(request, pk):
 def rate(request, pk):
     return _post(request, pk, RatingForm, "standards.draft",
                  lambda s, d: services.consent_rate(actor=request.user, standard=s, **d),
-                 "#consent", "rating_form")
+                 "#consent", "rating_form", _("Your rating was saved."))
 
 
 @login_required
 @require_POST
 def add_indicator(request, pk):
     return _post(request, pk, IndicatorForm, "standards.manage",
-                 lambda s, d: services.indicator_add(actor=request.user, standard=s, fields=d),
-                 "#indicators", "indicator_form")
+                 lambda s, d: services.indicator_add(actor=request.user, standard=s, fields={
+                     "text": d["text"], "item_codes": d["item_codes"]}),
+                 "#indicators", "indicator_form", _("The indicator was added."))
 
 
 @login_required

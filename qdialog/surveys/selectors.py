@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import rules
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from .models import AccessCode, CodeKind, Instrument, Response, Wave
 
@@ -88,8 +90,20 @@ def timeline_entries(process) -> list[dict]:
             return ""
         return "cluster" if wave.cluster_id else "programme"
 
+    def href(wave):
+        def for_user(user) -> str:
+            """The wave's page, or the municipality's part of it, as far as `user` may open
+            them ("" shows the title and dates only)."""
+            if user is None or rules.test_rule("surveys.view_wave", user, wave):
+                return reverse("surveys:wave", args=[wave.pk])
+            if process.municipality_id and rules.test_rule(
+                    "surveys.manage_part", user, (wave, process.municipality)):
+                return reverse("surveys:wave_part", args=[wave.pk, process.municipality_id])
+            return ""
+        return for_user
+
     return [{"date": w.opens_on, "end": w.closes_on, "kind": "wave", "object": w,
-             "origin": origin(w)}
+             "origin": origin(w), "href": href(w)}
             for w in Wave.objects.filter(waves).select_related("instrument", "cluster")]
 
 

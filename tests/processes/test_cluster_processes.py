@@ -224,7 +224,7 @@ def test_one_timeline_shows_own_cluster_and_programme_waves_and_events(
             "title": title, "opens_on": day, "closes_on": day + dt.timedelta(days=20),
             **where})
 
-    wave("Programmweite Welle")
+    programme_wave = wave("Programmweite Welle")
     wave("Clusterwelle", cluster=world.m1.cluster)
     wave("Eigene Welle", municipality=world.m1)
     wave("Welle von M2", municipality=world.m2)
@@ -238,3 +238,9 @@ def test_one_timeline_shows_own_cluster_and_programme_waves_and_events(
     assert "Welle von M2" not in timeline
     assert "of the whole programme" in timeline
     assert f"of the cluster {world.m1.cluster}" in timeline
+    # the coordinator is led to the municipality's part of the programme's wave
+    part = reverse("surveys:wave_part", args=[programme_wave.pk, world.m1.pk])
+    assert f'href="{part}">Programmweite Welle' in timeline
+    # a participant sees the title and dates, without a link
+    seen = client_for("paul").get(reverse("processes:detail", args=[process.pk])).content.decode()
+    assert "Programmweite Welle" in seen and f'href="{part}"' not in seen

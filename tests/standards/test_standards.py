@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from qdialog.core.models import AuditEntry
@@ -196,7 +197,7 @@ def test_transfer_keeps_the_origin(client_for, world, standard):
     standard.shared = True
     standard.save()
     services.indicator_add(actor=None, standard=standard,
-                           fields={"text": "Rückmeldequote", "item_codes": "fb_known"})
+                           fields={"text": "Rückmeldequote", "item_codes": ""})
     page = client_for("alice").get(reverse("standards:catalogue", args=[world.m2.pk]))
     assert standard.title in page.content.decode()
     response = client_for("alice").post(reverse("standards:copy",
@@ -303,3 +304,56 @@ def test_drafting_is_decided_by_role_and_state_in_one_rule(client_for, world, st
     assert not rules.test_rule("standards.draft", paul, standard)
     page = client_for("paul").get(reverse("standards:detail", args=[standard.pk]))
     assert "Comment or propose a wording" not in page.content.decode()
+
+
+def test_indicators_are_picked_from_the_instrument_not_typed(client_for, world, standard,
+                                                             wave):  # noqa: F811
+    """The form lists the rating questions of the municipality's instruments by dimension; a
+    question or a whole dimension is ticked, a made-up code is refused with the input kept."""
+    from qdialog.standards.models import Indicator
+
+    mia = client_for("mia")
+    url = reverse("standards:detail", args=[standard.pk])
+    page = mia.get(url).content.decode()
+    picker = page.split('id="indicator-items"')[1].split("</form>")[0]
+    assert 'value="q1"' in picker and 'value="q2"' in picker and 'value="grid"' in picker
+    assert 'value="short"' not in picker and 'value="topics"' not in picker  # no scale
+    assert 'name="dimensions" value="d"' in " ".join(picker.split())
+    add = reverse("standards:indicator_add", args=[standard.pk])
+    refused = mia.post(add, {"text": "Zusammenarbeit gelingt", "items": ["q1", "erfunden"]})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "erfunden is not a question of this municipality" in body
+    assert 'value="Zusammenarbeit gelingt"' in body  # what was typed is kept
+    assert 'id="ind-q1" checked' in body
+    assert not Indicator.objects.exists()
+    saved = mia.post(add, {"text": "Zusammenarbeit gelingt", "items": ["grid"],
+                           "dimensions": ["d"]})
+    assert saved.status_code == 302
+    assert [m.message for m in saved.wsgi_request._messages] == ["The indicator was added."]
+    assert Indicator.objects.get().codes == ["grid", "q1", "q2"]
+    # the service refuses an unknown code from any caller
+    with pytest.raises(ValidationError, match="erfunden"):
+        services.indicator_add(actor=None, standard=standard,
+                               fields={"text": "x", "item_codes": "q1, erfunden"})
+    # other roles cannot add; anonymous is sent to log in
+    assert client_for("paul").post(add, {"text": "x", "items": ["q1"]}).status_code == 404
+    assert client_for("anon").post(add, {"text": "x"}).status_code == 302
+    assert Indicator.objects.count() == 1
+
+
+def test_indicator_search_narrows_the_list_and_keeps_what_was_ticked(client_for, world,
+                                                                     standard, wave):  # noqa: F811
+    url = reverse("standards:detail", args=[standard.pk])
+    mia = client_for("mia")
+    found = mia.get(url, {"q": "raster", "items": ["q1"]}, headers={"HX-Request": "true"})
+    assert found.status_code == 200
+    body = found.content.decode()
+    assert "<html" not in body  # a fragment
+    assert 'value="grid"' in body and 'value="q2"' not in body
+    assert 'id="ind-chosen-q1" checked' in body  # ticked before, still ticked
+    nothing = mia.get(url, {"q": "gibt es nicht"}, headers={"HX-Request": "true"})
+    assert "No question matches" in nothing.content.decode()
+    # only those who may add indicators can search
+    assert client_for("paul").get(url, {"q": "x"}, headers={"HX-Request": "true"}) \
+        .status_code == 404
