@@ -116,3 +116,25 @@ class SystemForm(forms.ModelForm):
             pk__in=Membership.objects.filter(where).values("user")).order_by(
             "display_name", "email")
         self.fields["reviewers"].initial = list(system.reviewers.values_list("pk", flat=True))
+
+
+class QuestionForm(forms.Form):
+    """The reviewers' question to the anonymous reporter."""
+
+    text = forms.CharField(label=_("Question to the reporter"), max_length=TEXT_LIMIT,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("The reporter reads it with their follow-up code. Ask "
+                                       "for nothing that would identify anyone."))
+    confirm_anonymous = forms.BooleanField(
+        required=False, label=_("I have checked the question: it names no one."))
+
+
+class AnswerForm(forms.Form):
+    """The reporter's answer, sent with the follow-up code again (the page keeps no session)."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    text = forms.CharField(label=_("Your answer"), max_length=TEXT_LIMIT,
+                           widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Please write no names, addresses or dates of birth."))
+    confirm_anonymous = forms.BooleanField(
+        required=False, label=_("I have checked my answer: no one can be recognised from it."))

@@ -194,3 +194,39 @@ class IncidentReport(models.Model):
 
     def texts(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in TEXT_FIELDS}
+
+
+class MessageAuthor(models.TextChoices):
+    REVIEWERS = "reviewers", _("the reviewers")
+    REPORTER = "reporter", _("the reporter")
+
+
+class ReportMessage(models.Model):
+    """A question of the reviewers to the anonymous reporter, or the reporter's answer (read
+    and written with the follow-up code). Nothing names the reporter: no account, no address,
+    only the date (not the time), a random key, and the place in this conversation. Reviewers'
+    questions name no reviewer either – the audit log says who asked."""
+
+    id = RandomIdField()
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE,
+                               related_name="messages")
+    position = models.PositiveIntegerField(editable=False)
+    author = models.CharField(_("from"), max_length=10, choices=MessageAuthor.choices)
+    text = models.TextField(_("message"))
+    sent_on = models.DateField(_("sent on"))
+    #: an answer of the reporter the reviewers have not opened yet
+    unread = models.BooleanField(default=False, editable=False)
+
+    objects = TenantManager("report__system__programme")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["report", "position"],
+                                               name="report_message_position_once")]
+
+    def __str__(self):
+        return f"{self.get_author_display()}, {self.sent_on}"
+
+    @property
+    def audit_scope(self):
+        return self.report.audit_scope

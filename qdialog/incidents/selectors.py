@@ -35,7 +35,8 @@ def statistics(system) -> dict:
 
 def queue(system) -> list[tuple[str, str, list]]:
     """(status, label, reports) for every status, new reports first."""
-    reports = list(system.reports.all())
+    reports = list(system.reports.annotate(
+        unread_answers=Count("messages", filter=Q(messages__unread=True))))
     return [(value, label, [r for r in reports if r.status == value])
             for value, label in IncidentStatus.choices]
 

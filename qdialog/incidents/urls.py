@@ -17,4 +17,5 @@ urlpatterns = [
     path("incident-reports/<int:pk>/triage/", views.report_triage, name="triage"),
     path("incident-reports/<int:pk>/check/", views.report_check, name="check"),
     path("incident-reports/<int:pk>/publish/", views.report_publish, name="publish"),
+    path("incident-reports/<int:pk>/ask/", views.report_ask, name="ask"),
 ]

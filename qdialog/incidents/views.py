@@ -18,8 +18,8 @@ from qdialog.core.identifiers import find_identifiers, find_in_fields
 from qdialog.tenancy.models import Programme
 from qdialog.tenancy.scope import get_in_scope
 
-from . import selectors, services
-from .forms import PublishForm, SystemForm, TriageForm
+from . import dialogue, selectors, services
+from .forms import PublishForm, QuestionForm, SystemForm, TriageForm
 from .models import IncidentReport, IncidentStatus, ReportingSystem
 
 
@@ -154,7 +154,9 @@ def _review_page(request, report, status=200, **forms):
             or report.what_happened, "featured": report.featured}),
         "back_url": reverse("incidents:queue", args=[report.system_id]),
         "can_plan": bool(report.system.municipality_id) and rules.test_rule(
-            "actions.manage", request.user, report.system.municipality), **forms}
+            "actions.manage", request.user, report.system.municipality),
+        "conversation": list(report.messages.all()), "question_form": QuestionForm(),
+        "question_findings": [], **forms}
     if "publish_form" in forms:
         context["publish_findings"] = forms["publish_form"].findings or []
     else:
@@ -170,7 +172,9 @@ def report_detail(request, pk):
     system = report.system
     if rules.test_rule("incidents.review", request.user, system):
         services.report_open(actor=request.user, report=report)
-        return _review_page(request, report)
+        unread = [m.pk for m in report.messages.all() if m.unread]
+        dialogue.answers_read(report=report)
+        return _review_page(request, report, unread=unread)
     if report.status == IncidentStatus.PUBLISHED and rules.test_rule(
             "incidents.view_published", request.user, system):
         return render(request, "incidents/published.html", {
@@ -235,3 +239,26 @@ def report_publish(request, pk):
             messages.success(request, _("The report was published for all members."))
             return redirect("incidents:detail", pk=pk)
     return _review_page(request, report, status=INVALID, publish_form=form)
+
+
+@login_required
+@require_POST
+def report_ask(request, pk):
+    """The reviewers ask the anonymous reporter a question."""
+    report = _reviewed_report(request, pk)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        findings = find_identifiers(form.cleaned_data["text"])
+        if findings and not form.cleaned_data["confirm_anonymous"]:
+            return _review_page(request, report, status=INVALID, question_form=form,
+                                question_findings=findings)
+        try:
+            dialogue.question_ask(actor=request.user, report=report,
+                                  text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The question was sent. The reporter reads it with "
+                                        "their follow-up code; their answer appears here."))
+            return redirect(reverse("incidents:detail", args=[pk]) + "#dialogue")
+    return _review_page(request, report, status=INVALID, question_form=form)

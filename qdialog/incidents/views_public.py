@@ -12,11 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from qdialog.core import ratelimit
-from qdialog.core.identifiers import find_in_fields
+from qdialog.core.identifiers import find_identifiers, find_in_fields
 from qdialog.core.scoping import fence_extend, unscoped
 
-from . import services
-from .forms import FollowupForm, ReportForm
+from . import dialogue, services
+from .forms import AnswerForm, FollowupForm, ReportForm
 from .models import TEXT_FIELDS, IncidentStatus, ReportingSystem
 
 INVALID, TOO_MANY, GONE = 400, 429, 410
@@ -84,10 +84,23 @@ def report_form(request, key):
         status=INVALID)
 
 
+def _answer_page(request, system, report, *, form=None, findings=(), sent=False, status=200):
+    return _page(request, "incidents/public_answer.html", {
+        "system": system, "report": report,
+        "answered": report.status != IncidentStatus.RECEIVED and bool(report.expert_comment),
+        "conversation": list(report.messages.all()),
+        "answer_form": form if form is not None else (
+            AnswerForm(initial={"code": request.POST.get("code", "")})
+            if dialogue.can_answer(report) else None),
+        "findings": findings, "sent": sent}, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def followup(request, key):
-    """The reporter reads the answer to their report with the follow-up code."""
+    """The reporter reads the answer to their report with the follow-up code, and answers the
+    reviewers' questions (the same address for reading and answering, so a server's log does
+    not tell the two apart)."""
     system = _system(key)
     form = FollowupForm(request.POST or None)
     context = {"system": system, "form": form}
@@ -100,10 +113,25 @@ def followup(request, key):
         if form.is_valid():
             report = services.find_by_code(system, form.cleaned_data["code"])
             if report is not None:
-                return _page(request, "incidents/public_answer.html", {
-                    "system": system, "report": report,
-                    "answered": report.status != IncidentStatus.RECEIVED
-                    and bool(report.expert_comment)})
+                if "text" in request.POST:
+                    return _answer(request, system, report)
+                return _answer_page(request, system, report)
             form.add_error("code", _("No report was found with this code. Please check it."))
         return _page(request, "incidents/public_followup.html", context, status=INVALID)
     return _page(request, "incidents/public_followup.html", context)
+
+
+def _answer(request, system, report):
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _answer_page(request, system, report, form=form, status=INVALID)
+    findings = find_identifiers(form.cleaned_data["text"])
+    if findings and not form.cleaned_data["confirm_anonymous"]:
+        return _answer_page(request, system, report, form=form, findings=findings,
+                            status=INVALID)
+    try:
+        dialogue.answer_give(report=report, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _answer_page(request, system, report, form=form, status=INVALID)
+    return _answer_page(request, system, report, sent=True)

@@ -21,7 +21,7 @@ CASES = [
      expect(MEMBERS)),
 ]
 PUBLIC = {"report", "followup"}
-POST_ONLY = {"municipality_create", "programme_create", "triage", "check", "publish"}
+POST_ONLY = {"municipality_create", "programme_create", "triage", "check", "publish", "ask"}
 
 
 @pytest.mark.parametrize("role", ROLES)
