@@ -47,6 +47,7 @@ if PRODUCTION:
 INSTALLED_APPS = [
     "qdialog.core",
     "qdialog.accounts",
+    "qdialog.notifications",
     "qdialog.tenancy",
     "qdialog.surveys",
     "qdialog.disclosure",
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qdialog.core.context_processors.qdialog",
+                "qdialog.notifications.context_processors.notices",
             ],
         },
     }

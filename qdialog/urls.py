@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("qdialog.actions.urls")),
     path("", include("qdialog.standards.urls")),
     path("", include("qdialog.retention.urls")),
+    path("", include("qdialog.notifications.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

@@ -53,8 +53,9 @@ def _api_waves_without_m1(response, t) -> bool:
 
 #: routes that answer everyone with their own scope's data: M1's must not be in it
 OWN_SCOPE = {"api-v1:waves": _api_waves_without_m1}
-#: whole families of routes that are not tenant data
-PUBLIC_PREFIXES = ("account_", "mfa_", "profile")
+#: whole families of routes that are not tenant data: a person's own account, and their own
+#: notices (only ever their own: tests/notifications/test_notifications.py)
+PUBLIC_PREFIXES = ("account_", "mfa_", "profile", "notifications:")
 #: route parameters and the object (or value) that fills them, by the segment before them
 ROOT = {"m": "municipality", "c": "cluster", "processes": "process", "events": "event",
         "waves": "wave", "instruments": "instrument", "reports": "report",

@@ -51,3 +51,7 @@ shredders = Registry("retention")
 #: -> set of organisation ids (processes: invited to an event of the municipality or its cluster);
 #: the network map names the organisations that appear in none
 network_participation = Registry("network participation")
+#: notices an app makes once a day, before the digests go out: notices(today) -> None, calling
+#: notifications.services.notify (e.g. incidents: "n reports wait for the anonymity check" –
+#: counted once a day, so no notice ties a report to the moment it came in)
+daily_notices = Registry("daily notices")

@@ -8,7 +8,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Near-miss and incident reports")
 
     def ready(self):
-        from qdialog.core.registry import demo_steps, shredders
+        from qdialog.core.registry import daily_notices, demo_steps, shredders
 
+        daily_notices.register("qdialog.incidents.notices.new_reports", order=10)
         demo_steps.register("qdialog.incidents.demo.step", order=40)
         shredders.register("qdialog.incidents.shredders.IncidentReports", order=40)

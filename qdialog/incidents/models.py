@@ -43,6 +43,8 @@ class ReportingSystem(models.Model):
         help_text=_("Shown on the form below the sanction-free statement, e.g. who signed "
                     "it for the youth office's management."))
     created_at = models.DateTimeField(auto_now_add=True)
+    #: reports received before this day have been told to the reviewers (notices.py)
+    noticed_until = models.DateField(null=True, blank=True, editable=False)
 
     objects = TenantManager("programme")
 

@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
@@ -23,9 +23,12 @@ from django_tasks import task
 from qdialog.core.audit import log_action
 from qdialog.core.notes import note
 from qdialog.core.scoping import unscoped
+from qdialog.notifications.models import Kind
+from qdialog.notifications.services import notify
+from qdialog.tenancy.models import Membership
 
 from . import calendar, invitations
-from .models import Event, InvitationRun, MailKind, MailStatus, Registration
+from .models import Event, Invitation, InvitationRun, MailKind, MailStatus, Registration
 
 log = logging.getLogger(__name__)
 SUBJECTS = {MailKind.INVITATION: gettext_noop("Invitation: %(title)s"),
@@ -85,7 +88,25 @@ def send_event_mail(event_id: int, kind: str, actor_id: int | None = None) -> in
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     log_action(actor=actor, action="invite", obj=event,
                summary=note(_SENT[kind], count=run.sent))
+    _notify_members(event, kind, pks, actor)
     return run.sent
+
+
+_NOTICES = {MailKind.INVITATION: gettext_noop("You are invited: %(event)s on %(date)s"),
+            MailKind.UPDATE: gettext_noop("Changed: %(event)s, now on %(date)s"),
+            MailKind.CANCELLATION: gettext_noop("Cancelled: %(event)s on %(date)s")}
+
+
+def _notify_members(event, kind, invitation_pks, actor) -> None:
+    """The people in qdialog who belong to an invited organisation hear of it too."""
+    organisations = Invitation.objects.filter(pk__in=invitation_pks).values("organisation_id")
+    people = [m.user for m in Membership.objects.filter(
+        organisation_id__in=organisations, programme_id=event.process.programme_id)
+        .select_related("user")]
+    notify(users=people, kind=Kind.INVITATION, programme=event.process.programme,
+           actor=actor, url=reverse("processes:event", args=[event.pk]),
+           template=_NOTICES[kind], event=event.title,
+           date=formats.date_format(timezone.localtime(event.starts_at), "SHORT_DATE_FORMAT"))
 
 
 @task()

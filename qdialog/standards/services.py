@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, log_action
 from qdialog.core.notes import field_labels
 from qdialog.core.notes import note as audit_note
+from qdialog.notifications.models import Kind
+from qdialog.notifications.services import notify
 
 from . import documents
 from .models import (
@@ -110,7 +113,36 @@ def comment_add(*, actor, standard: Standard, field: str, paragraph: int, text: 
     log_action(actor=actor, action="create", obj=standard, summary=audit_note(
         gettext_noop("comment on %(field)s ¶%(paragraph)s"),
         field=field_labels(standard, [field])[0], paragraph=paragraph + 1))
+    notify(users=_authors(standard), kind=Kind.COMMENT, actor=actor,
+           programme=standard.municipality.programme, url=_url(standard, "#text"),
+           template=gettext_noop("%(person)s commented on your draft „%(standard)s“"),
+           person=_name(actor), standard=standard.title)
     return comment
+
+
+def _authors(standard):
+    """Who wrote the standard's versions."""
+    return {v.author for v in standard.versions.select_related("author") if v.author_id}
+
+
+def followers(standard):
+    """Who follows a standard: who wrote, commented on, proposed changes to or rated it."""
+    people = _authors(standard)
+    for related in (standard.comments, standard.amendments, standard.ratings):
+        model = related.model
+        person = "user" if "user" in {f.name for f in model._meta.fields} else "author"
+        people |= {getattr(o, person) for o in related.select_related(person)
+                   if getattr(o, f"{person}_id")}
+    return people
+
+
+def _url(standard, anchor=""):
+    return reverse("standards:detail", args=[standard.pk]) + anchor
+
+
+def _name(actor) -> str:
+    return (getattr(actor, "display_name", "") or getattr(actor, "email", "")
+            or _("someone"))
 
 
 @transaction.atomic
@@ -127,6 +159,10 @@ def amendment_propose(*, actor, standard: Standard, field: str, paragraph: int,
                summary=audit_note(gettext_noop("amendment to %(field)s ¶%(paragraph)s"),
                                   field=field_labels(standard, [field])[0],
                                   paragraph=paragraph + 1))
+    notify(users=followers(standard), kind=Kind.AMENDMENT, actor=actor,
+           programme=standard.municipality.programme, url=_url(standard, "#text"),
+           template=gettext_noop("%(person)s proposed an amendment to „%(standard)s“"),
+           person=_name(actor), standard=standard.title)
     return amendment
 
 

@@ -20,6 +20,7 @@ LAYERS = [
     {"core"},
     {"tenancy"},
     {"accounts"},
+    {"notifications"},
     {"surveys", "network", "incidents"},
     {"disclosure"},
     {"analysis"},
