@@ -8,6 +8,8 @@ from qdialog.tenancy.models import Membership
 
 from .models import Action, ActionStatus, Origin, Priority
 
+MAX_UPLOAD = 2 * 1024 * 1024  # bytes
+
 
 class ActionForm(forms.ModelForm):
     class Meta:
@@ -57,7 +59,19 @@ class ProgressForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"),
-                           help_text=_("Columns as in the export: title, description, "
-                                       "responsible_organisation, starts_on, due_on, review_on, "
-                                       "priority, status. Dates as YYYY-MM-DD."))
+    file = forms.FileField(label=_("File (CSV or XLSX)"),
+                           help_text=_("An exported action plan, edited in Excel or LibreOffice, "
+                                       "or your own table with the columns listed below. At "
+                                       "most 2 MB."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+class MoveForm(forms.Form):
+    """The column of the board an action moves to."""
+
+    status = forms.ChoiceField(label=_("Move to"), choices=ActionStatus.choices)

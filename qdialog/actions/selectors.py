@@ -40,9 +40,19 @@ def filtered(actions, data: dict):
     return actions
 
 
-def board(actions) -> list[tuple[str, str, list]]:
+#: the column a card most likely moves to next, preselected in its "Move to" list
+NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.IN_PROGRESS,
+               ActionStatus.IN_PROGRESS: ActionStatus.DONE,
+               ActionStatus.DONE: ActionStatus.IN_PROGRESS,
+               ActionStatus.DROPPED: ActionStatus.PLANNED}
+
+
+def board(actions) -> list[dict]:
+    """One column per status with its cards and the columns a card can move to."""
     items = list(actions)
-    return [(value, label, [a for a in items if a.status == value])
+    return [{"value": value, "label": label, "items": [a for a in items if a.status == value],
+             "targets": [(other, other_label, other == NEXT_STATUS[value])
+                         for other, other_label in ActionStatus.choices if other != value]}
             for value, label in ActionStatus.choices]
 
 
@@ -53,30 +63,59 @@ def by_organisation(actions) -> list[tuple[object, list]]:
     return sorted(groups.items(), key=lambda kv: (kv[0] is None, str(kv[0] or "")))
 
 
-def timeline(actions) -> dict:
-    """Bars from start (or creation) to due date, placed on a month grid as percentages."""
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+#: the timeline's drawing is 100 units wide: a band of months on top, then per action a label
+#: line and its bar, and a band at the bottom for the label of today's line
+TOP, ROW, LABEL, BAR, BOTTOM = 2.5, 4.5, 1.6, 2, 2.5
+LABEL_CHARS = 48
+
+
+def timeline(actions, today: dt.date | None = None) -> dict:
+    """Bars from start (or due date) to due date on a month grid, as percentages, each with
+    its label; a line for today; overdue actions marked by text and a dashed line to today."""
+    today = today or timezone.localdate()
     items = [a for a in actions if a.due_on]
     if not items:
         return {"rows": [], "months": []}
-    start = min((a.starts_on or a.due_on) for a in items).replace(day=1)
+    start = min(min(a.starts_on or a.due_on for a in items), today).replace(day=1)
     last_due = max(a.due_on for a in items)
-    end = (last_due.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # next month's 1st
+    end = _next_month(max(last_due, today))
     span = (end - start).days
+
+    def x(day: dt.date) -> float:
+        return 100 * (day - start).days / span
+
     months, cursor = [], start
     while cursor < end:
-        months.append((cursor, round(100 * (cursor - start).days / span, 1)))
-        cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        months.append((cursor, round(x(cursor), 1)))
+        cursor = _next_month(cursor)
     rows = []
-    for index, a in enumerate(sorted(items, key=lambda a: (a.starts_on or a.due_on, a.due_on))):
+    ordered = sorted(items, key=lambda a: (a.starts_on or a.due_on, a.due_on, a.pk or 0))
+    for index, a in enumerate(ordered):
         begin = a.starts_on or a.due_on
-        left = 100 * (begin - start).days / span
-        left = min(left, 98.5)
-        width = max(100 * (a.due_on - begin).days / span, 1.5)
-        rows.append({"action": a, "left": round(left, 1), "y": 3 * index + 3,
-                     "width": round(min(width, 100 - left), 1)})
-    # the drawing is 100 units wide; each row 3 units high, below a 2-unit band of months
-    return {"rows": rows, "months": months, "start": start, "end": last_due,
-            "height": 3 * len(rows) + 3}
+        left = min(x(begin), 98.5)
+        width = min(max(x(a.due_on) - x(begin), 1.5), 100 - left)
+        top = TOP + ROW * index
+        bar_top = top + LABEL + 0.4
+        title = a.title if len(a.title) <= LABEL_CHARS else a.title[:LABEL_CHARS - 1] + "…"
+        label_end = left > 55  # far right: the label ends where the bar ends
+        overdue = a.is_open and a.due_on < today
+        rows.append({"action": a, "left": round(left, 1), "width": round(width, 1),
+                     "y": round(bar_top, 1), "label_y": round(top + LABEL, 1),
+                     "label": title, "overdue": overdue,
+                     "label_x": round(left + width if label_end else left, 1),
+                     "anchor": "end" if label_end else "start",
+                     "late_x": round(x(a.due_on), 1), "bar_middle": round(bar_top + BAR / 2, 1)})
+    height = TOP + ROW * len(rows) + BOTTOM
+    today_x = round(x(today), 1)
+    return {"rows": rows, "months": months, "start": start, "end": last_due, "bar": BAR,
+            "height": round(height, 1), "today": today, "today_x": today_x,
+            "today_label_y": round(height - 0.7, 1),
+            "today_anchor": "start" if today_x < 6 else "end" if today_x > 94 else "middle",
+            "overdue": sum(1 for r in rows if r["overdue"])}
 
 
 def overview(actions) -> dict:

@@ -86,9 +86,41 @@ def progress_record(*, actor, action: Action, text: str, status: str | None = No
     return note
 
 
-def plan_export_csv(*, actor, municipality) -> str:
-    """The municipality's action plan as CSV, recorded in the audit log."""
-    body = csvio.export(selectors.plan(municipality))
-    log_action(actor=actor, action="export", obj=municipality,
-               summary=audit_note(gettext_noop("action plan as CSV")))
+def plan_export(*, actor, municipality, fmt: str) -> bytes:
+    """The municipality's action plan as CSV or XLSX, recorded in the audit log."""
+    actions = selectors.plan(municipality)
+    if fmt == csvio.XLSX:
+        body = csvio.export_xlsx(actions, municipality)
+        summary = audit_note(gettext_noop("action plan as XLSX"))
+    else:
+        body = csvio.export_csv(actions).encode("utf-8")
+        summary = audit_note(gettext_noop("action plan as CSV"))
+    log_action(actor=actor, action="export", obj=municipality, summary=summary)
     return body
+
+
+@transaction.atomic
+def plan_import(*, actor, municipality, actions: list[Action], kind: str) -> int:
+    """Store the actions an import file described (csvio.parse), all of them at once."""
+    for action in actions:
+        if action.municipality_id != municipality.pk:
+            raise ValidationError(_("The actions belong to another municipality."))
+        _check_responsible(action)
+    Action.objects.bulk_create(actions)
+    template = (gettext_noop("%(count)s actions imported from XLSX") if kind == csvio.XLSX
+                else gettext_noop("%(count)s actions imported from CSV"))
+    log_action(actor=actor, action="import", obj=municipality,
+               summary=audit_note(template, count=len(actions)))
+    return len(actions)
+
+
+@transaction.atomic
+def action_move(*, actor, action: Action, status: str) -> ProgressNote:
+    """Move an action to another column of the board: a change of status, kept in its history
+    and the audit log like any other (progress_record)."""
+    if status not in ActionStatus.values:
+        raise ValidationError(_("„%(status)s“ is not a status.") % {"status": status})
+    if status == action.status:
+        raise ValidationError(_("The action is already in „%(status)s“.")
+                              % {"status": action.get_status_display()})
+    return progress_record(actor=actor, action=action, text="", status=status)

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qdialog.casereviews.models import Recommendation
@@ -20,7 +21,7 @@ from qdialog.standards.models import Standard
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
 from . import csvio, selectors, services
-from .forms import ActionForm, FilterForm, ImportForm, ProgressForm
+from .forms import ActionForm, FilterForm, ImportForm, MoveForm, ProgressForm
 from .models import Action
 
 VIEWS = ("list", "organisations", "board", "timeline")
@@ -38,10 +39,8 @@ def _action(request, pk):
         pk=pk)
 
 
-@login_required
-def action_list(request, pk):
-    municipality = _municipality(request, pk)
-    mode = request.GET.get("view") if request.GET.get("view") in VIEWS else "list"
+def _plan(request, municipality, mode):
+    """What the action plan page shows in a view (list, organisations, board, timeline)."""
     form = FilterForm(request.GET or None, municipality=municipality)
     actions = selectors.plan(municipality)
     if form.is_valid():
@@ -52,12 +51,76 @@ def action_list(request, pk):
                "query": request.GET.urlencode(), "actions": actions}
     if mode == "board":
         context["board"] = selectors.board(actions)
+        context["movable"] = _movable(request.user, municipality, context["board"])
     elif mode == "organisations":
         context["groups"] = selectors.by_organisation(actions)
     elif mode == "timeline":
         context["timeline"] = selectors.timeline(actions)
+    return context
+
+
+def _movable(user, municipality, board):
+    """The cards this person may move (coordinators: all; others: their own)."""
+    movable = set()
+    for column in board:
+        for action in column["items"]:
+            action.municipality = municipality  # the rule reads it; no query per card
+            if rules.test_rule("actions.progress", user, action):
+                movable.add(action.pk)
+    return movable
+
+
+@login_required
+def action_list(request, pk):
+    municipality = _municipality(request, pk)
+    mode = request.GET.get("view") if request.GET.get("view") in VIEWS else "list"
+    context = _plan(request, municipality, mode)
+    form = context["form"]
     return render(request, "actions/list.html", context,
                   status=INVALID if form.is_bound and form.errors else 200)
+
+
+@login_required
+@require_POST
+def action_move(request, pk):
+    """Move a card to another column of the board (a change of status). With htmx the board
+    is swapped in place; without JavaScript the page reloads."""
+    action = _action(request, pk)
+    municipality = action.municipality
+    require_rule("actions.view", request.user, municipality)
+    query = request.GET.copy()
+    query["view"] = "board"
+    board_url = f"{reverse('actions:list', args=[municipality.pk])}?{query.urlencode()}"
+    form = MoveForm(request.POST)
+    problem, status = "", 200
+    if not rules.test_rule("actions.progress", request.user, action):
+        problem, status = _("Only the municipality's coordinators and the person responsible "
+                            "for „%(action)s“ may move it.") % {"action": action}, 403
+    elif not form.is_valid():
+        value = request.POST.get("status", "").strip()
+        problem = (_("„%(value)s“ is not a column of the board.") % {"value": value} if value
+                   else _("Choose the column to move the action to."))
+        status = INVALID
+    else:
+        try:
+            services.action_move(actor=request.user, action=action,
+                                 status=form.cleaned_data["status"])
+        except ValidationError as error:
+            problem, status = " ".join(error.messages), INVALID
+        else:
+            messages.success(request, _("„%(action)s“ moved to „%(status)s“.") % {
+                "action": action, "status": action.get_status_display()})
+    if request.htmx:
+        if problem:  # htmx swaps no 4xx answer: the page reloads and shows why
+            messages.error(request, problem)
+            return HttpResponse(problem, status=status, headers={"HX-Redirect": board_url},
+                                content_type="text/plain; charset=utf-8")
+        return render(request, "actions/_board_swap.html",
+                      _plan(request, municipality, "board"))
+    if not problem:
+        return redirect(f"{board_url}#card-{action.pk}")
+    context = _plan(request, municipality, "board") | {"problem": problem}
+    return render(request, "actions/list.html", context, status=status)
 
 
 def _origin(request, municipality):
@@ -185,32 +248,42 @@ def action_progress(request, pk):
 
 
 @login_required
-def export_csv(request, pk):
+def export(request, pk, fmt=csvio.CSV):
     municipality = _municipality(request, pk)
-    response = HttpResponse(services.plan_export_csv(actor=request.user,
-                                                     municipality=municipality),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="massnahmen-{pk}.csv"'
+    body = services.plan_export(actor=request.user, municipality=municipality, fmt=fmt)
+    content_type = csvio.XLSX_TYPE if fmt == csvio.XLSX else "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="massnahmen-{pk}.{fmt}"'
     return response
 
 
 @login_required
-def import_csv(request, pk):
+def import_plan(request, pk):
+    """A CSV or XLSX file of actions: all rows are stored, or none and every problem listed."""
     municipality = _municipality(request, pk, manage=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    problems, file_name = [], ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            errors = [_("The file is larger than 2 MB.")]
-        else:
-            actions, errors = csvio.parse(upload.read(), municipality)
-            if not errors:
-                count = csvio.store(actions, request.user, municipality)
-                messages.success(request, _("%(n)s actions were imported.") % {"n": count})
+        file_name = upload.name
+        parsed = csvio.parse(upload.read(), municipality)
+        problems = parsed.problems
+        if not problems:
+            try:
+                count = services.plan_import(actor=request.user, municipality=municipality,
+                                             actions=parsed.actions, kind=parsed.kind)
+            except ValidationError as error:
+                problems = [csvio.Problem(message) for message in error.messages]
+            else:
+                messages.success(request, ngettext(
+                    "%(n)s action was imported.", "%(n)s actions were imported.", count)
+                    % {"n": count})
                 return redirect("actions:list", pk=pk)
     return render(request, "actions/import.html", {
-        "municipality": municipality, "form": form, "errors": errors},
+        "municipality": municipality, "form": form, "codebook": csvio.codebook(municipality),
+        "file_name": file_name, "problem_count": len(problems),
+        "file_problems": [p for p in problems if not p.row],
+        "row_problems": [p for p in problems if p.row]},
         status=INVALID if request.method == "POST" else 200)
 
 

@@ -37,12 +37,14 @@ CASES = [
      + "?view=organisations", expect(MEMBERS)),
     ("create", lambda w, a: reverse("actions:create", args=[w.m1.pk]), expect({"alice", "mia"})),
     ("export", lambda w, a: reverse("actions:export", args=[w.m1.pk]), expect(MEMBERS)),
+    ("export_xlsx", lambda w, a: reverse("actions:export_xlsx", args=[w.m1.pk]),
+     expect(MEMBERS)),
     ("import", lambda w, a: reverse("actions:import", args=[w.m1.pk]), expect({"alice", "mia"})),
     ("programme", lambda w, a: reverse("actions:programme", args=["alpha"]), expect({"alice"})),
     ("detail", lambda w, a: reverse("actions:detail", args=[a.pk]), expect(MEMBERS)),
     ("edit", lambda w, a: reverse("actions:edit", args=[a.pk]), expect({"alice", "mia"})),
 ]
-POST_ONLY = {"progress"}
+POST_ONLY = {"progress", "move"}  # tests/actions/test_board.py: the move for each role
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -234,7 +236,7 @@ def test_query_counts(client_for, world, action, django_assert_max_num_queries):
 def test_csv_round_trip(client_for, world, action):
     exported = client_for("mia").get(reverse("actions:export", args=[world.m1.pk]))
     text = exported.content.decode("utf-8-sig")
-    assert "Rückmeldung an Mitteilende regeln" in text and text.startswith("title;")
+    assert "Rückmeldung an Mitteilende regeln" in text and text.startswith("Title;")
     Action.objects.all().delete()
     upload = SimpleUploadedFile("plan.csv", text.encode("utf-8-sig"), content_type="text/csv")
     response = client_for("mia").post(reverse("actions:import", args=[world.m1.pk]),
@@ -243,23 +245,26 @@ def test_csv_round_trip(client_for, world, action):
     again = Action.objects.get()
     assert again.title == action.title and again.responsible_organisation == \
         world.orgs[world.m1.pk] and again.due_on == action.due_on
+    assert again.responsible_person == world.people["paul"]
 
 
 def test_csv_import_errors_store_nothing(client_for, world):
     rows = ("title;responsible_organisation;due_on;priority;status\n"
             "Gut;;2027-01-01;high;planned\n"
-            ";;;;\n"
-            "Schlecht;Unbekannte Stelle;31.12.2026;urgent;planned\n")
+            ";;2027-01-01;;\n"
+            "Schlecht;Unbekannte Stelle;31.13.2026;urgent;planned\n")
     upload = SimpleUploadedFile("plan.csv", rows.encode(), content_type="text/csv")
     response = client_for("mia").post(reverse("actions:import", args=[world.m1.pk]),
                                       {"file": upload})
     body = response.content.decode()
     assert response.status_code == 400 and not Action.objects.exists()
-    for message in ("Row 3: the title is missing", "no organisation „Unbekannte Stelle“",
-                    "is not a date", "unknown priority"):
+    for message in ("must not be empty", "no organisation „Unbekannte Stelle“",
+                    "is not a date", "„urgent“ is not one of the values"):
         assert message in body
-    actions, errors = csvio.parse(b"\xff\xfe", world.m1)
-    assert errors and not actions
+    parsed = csvio.parse(b"\xff\xfe", world.m1)
+    assert parsed.problems and not parsed.actions
+    assert [str(p) for p in csvio.parse(rows.encode(), world.m1).problems][0] == \
+        "Row 3, Title: this column must not be empty."
 
 
 def test_reminders(world, action, settings):

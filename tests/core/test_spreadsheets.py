@@ -11,7 +11,17 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qdialog.actions import services as actions
-from qdialog.core.spreadsheets import csv_cell, csv_text, xlsx_append
+from qdialog.core.spreadsheets import (
+    UnreadableFile,
+    csv_cell,
+    csv_read,
+    csv_text,
+    csv_uncell,
+    decode_text,
+    detect_delimiter,
+    xlsx_append,
+    xlsx_read,
+)
 from tests.surveys.conftest import fresh_token, post_data, respondent, survey  # noqa: F401
 from tests.surveys.test_respond import post
 
@@ -76,9 +86,63 @@ def test_code_list_and_action_plan_keep_formulas_out(client_for, world, survey):
     actions.action_create(actor=world.people["mia"], municipality=world.m1,
                           fields={"title": "@SUM(1+1)*cmd", "description": "-1+1"})
     rows = _csv(client.get(reverse("actions:export", args=[world.m1.pk])).content)
-    assert rows[1][0] == "'@SUM(1+1)*cmd" and rows[1][1] == "'-1+1"
+    assert rows[1][:2] == ["title", "description"]  # the second header row: column codes
+    assert rows[2][0] == "'@SUM(1+1)*cmd" and rows[2][1] == "'-1+1"
 
 
 def test_csv_text_round_trips_for_excel():
     text = csv_text([["a", "=b"], [1, "c"]])
     assert text.startswith("\ufeff") and "'=b" in text
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_csv_uncell_undoes_the_apostrophe(text):
+    assert csv_uncell(csv_cell(text)) == text
+    assert csv_uncell("'Zitat") == "'Zitat" and csv_uncell("Text") == "Text"
+
+
+@pytest.mark.parametrize("raw, text", [
+    ("Größe;Maß".encode(), "Größe;Maß"),
+    ("\ufeffGröße;Maß".encode("utf-8"), "Größe;Maß"),
+    ("Größe;Maß „x“".encode("cp1252"), "Größe;Maß „x“"),
+    ("Größe\tMaß".encode("utf-16"), "Größe\tMaß"),
+])
+def test_decode_text(raw, text):
+    assert decode_text(raw) == text
+
+
+@pytest.mark.parametrize("raw", [b"\x81\x8d", b"a\x00b"])
+def test_decode_text_refuses_what_is_no_text(raw):
+    with pytest.raises(UnreadableFile):
+        decode_text(raw)
+
+
+@pytest.mark.parametrize("header, delimiter", [
+    ("a;b;c\n", ";"), ("a,b,c\n", ","), ("a\tb\tc\n", "\t"), ("a\n", ";"),
+    ("\ta;b\tc;d\n", ";"),  # tabs inside cells of a semicolon file
+    ('"a;b",c,d\n', ","),  # a quoted semicolon does not count
+    ('"a\tb";"c,d";e\nx\ty\tz\tw\n', ";"),  # only the header line counts
+    ("a;b,c;d,e\n", ";"),  # equal counts: the semicolon wins
+])
+def test_detect_delimiter(header, delimiter):
+    assert detect_delimiter(header) == delimiter
+
+
+def test_csv_read_honours_excels_sep_line():
+    assert csv_read("sep=,\na;b,c\n") == [["a;b", "c"]]
+    assert csv_read('a;"b\nc";d\r\n') == [["a", "b\nc", "d"]]
+
+
+def test_xlsx_read_gives_values_not_formulas():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["=1+1", 3, "x"])
+    book.create_sheet("Zwei").append(["y"])
+    data = io.BytesIO()
+    book.save(data)
+    sheets = xlsx_read(data.getvalue(), max_rows=10)
+    assert [title for title, _rows in sheets] == ["Sheet", "Zwei"]
+    assert sheets[0][1] == [[None, 3, "x"]]  # no cached value: a formula is not run
+    with pytest.raises(UnreadableFile):
+        xlsx_read(b"PK\x03\x04nonsense", max_rows=10)
