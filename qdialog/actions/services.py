@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import instance_create, instance_update, log_action
 from qdialog.core.notes import note as audit_note
+from qdialog.notifications.models import Kind
+from qdialog.notifications.services import notify
 
 from . import csvio, selectors
 from .models import Action, ActionStatus, Origin, ProgressNote
@@ -30,9 +33,21 @@ def action_create(*, actor, municipality, fields: dict, **origin) -> Action:
         setattr(action, name, obj)
         action.origin = ORIGIN_FIELDS[name]
     _check_responsible(action)
-    return instance_create(actor=actor, instance=action,
-                           summary=audit_note(gettext_noop("origin: %(origin)s"),
-                                              origin=action.get_origin_display()))
+    action = instance_create(actor=actor, instance=action,
+                             summary=audit_note(gettext_noop("origin: %(origin)s"),
+                                                origin=action.get_origin_display()))
+    _tell_responsible(action, actor)
+    return action
+
+
+def _tell_responsible(action, actor) -> None:
+    """The person a measure is assigned to hears of it (unless they assigned it themselves)."""
+    if action.responsible_person_id:
+        notify(users=[action.responsible_person], kind=Kind.ACTION_ASSIGNED, actor=actor,
+               programme=action.municipality.programme,
+               url=reverse("actions:detail", args=[action.pk]),
+               template=gettext_noop("The measure „%(action)s“ was assigned to you"),
+               action=action.title)
 
 
 def _municipality_of(obj):
@@ -55,11 +70,14 @@ def _check_responsible(action):
 @transaction.atomic
 def action_update(*, actor, action: Action, fields: dict) -> dict:
     status_before = action.status
+    person_before = action.responsible_person_id
     for name, value in fields.items():
         setattr(action, name, value)
     _check_responsible(action)
     action.refresh_from_db(fields=list(fields))
     changes = instance_update(actor=actor, instance=action, fields=fields)
+    if action.responsible_person_id != person_before:
+        _tell_responsible(action, actor)
     if action.status != status_before:
         ProgressNote.objects.create(action=action, author=actor, status_from=status_before,
                                     status_to=action.status)

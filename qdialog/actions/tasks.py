@@ -9,10 +9,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from qdialog.core.scoping import unscoped
+from qdialog.notifications.models import Channel, Kind
+from qdialog.notifications.services import channels, notify
 
 from .models import OPEN_STATUSES, Action
 
@@ -31,12 +34,26 @@ def due_for_reminder(today=None):
 
 
 def send_reminders(today=None) -> int:
-    """One e-mail per person listing their overdue and due-soon actions."""
+    """One e-mail per person listing their overdue and due-soon actions – or, as the person
+    chose, a notice per measure for their digest, or nothing. Returns the e-mails sent."""
     today = today or timezone.localdate()
     by_person: dict = {}
     actions = list(due_for_reminder(today))
     for action in actions:
         by_person.setdefault(action.responsible_person, []).append(action)
+    # what each person chose for due measures: this e-mail, a notice in a digest, or nothing
+    for person in list(by_person):
+        channel = channels(person)[Kind.ACTION_DUE]
+        if channel != Channel.IMMEDIATE:
+            items = by_person.pop(person)
+            if channel != Channel.OFF:
+                for action in items:
+                    notify(users=[person], kind=Kind.ACTION_DUE,
+                           programme=action.municipality.programme,
+                           url=reverse("actions:detail", args=[action.pk]),
+                           template=gettext_noop("The measure „%(action)s“ is due on %(date)s"),
+                           action=action.title,
+                           date=formats.date_format(action.due_on, "SHORT_DATE_FORMAT"))
     base = settings.QDIALOG_BASE_URL.rstrip("/")
     with get_connection() as connection:
         for person, items in by_person.items():

@@ -16,7 +16,8 @@ class Kind(models.TextChoices):
     COMMENT = "comment", _("comments on drafts I wrote")
     AMENDMENT = "amendment", _("amendments to standards I follow")
     ACTION_ASSIGNED = "action_assigned", _("measures assigned to me")
-    ACTION_DUE = "action_due", _("my measures that are due")
+    #: "at once" is the weekly reminder e-mail listing every measure due (actions/tasks.py)
+    ACTION_DUE = "action_due", _("my measures that are due or overdue")
     INCIDENT = "incident", _("new near-miss reports to check (for reviewers)")
     INVITATION = "invitation", _("invitations to events")
 
@@ -31,7 +32,7 @@ class Channel(models.TextChoices):
 
 #: how a person hears about each kind until they choose
 DEFAULTS = {Kind.COMMENT: Channel.DAILY, Kind.AMENDMENT: Channel.DAILY,
-            Kind.ACTION_ASSIGNED: Channel.IMMEDIATE, Kind.ACTION_DUE: Channel.WEEKLY,
+            Kind.ACTION_ASSIGNED: Channel.IMMEDIATE, Kind.ACTION_DUE: Channel.IMMEDIATE,
             Kind.INCIDENT: Channel.DAILY, Kind.INVITATION: Channel.IMMEDIATE}
 
 

@@ -190,3 +190,39 @@ def test_list_query_count(client_for, world, standard, django_assert_max_num_que
     client = client_for("mia")
     with django_assert_max_num_queries(10):  # the same for 5 notices as for 50
         client.get(reverse("notifications:list"))
+
+
+def test_a_measure_assigned_to_me(world):
+    from qdialog.actions import services as actions
+
+    action = actions.action_create(actor=world.people["mia"], municipality=world.m1, fields={
+        "title": "Rückmeldefrist einführen", "responsible_person": world.people["paul"]})
+    notice = Notification.objects.get()
+    assert notice.user == world.people["paul"] and notice.kind == "action_assigned"
+    assert "Rückmeldefrist einführen" in notice.text
+    actions.action_update(actor=world.people["mia"], action=action,
+                          fields={"responsible_person": world.people["carol"]})
+    assert Notification.objects.filter(user=world.people["carol"]).count() == 1
+    # assigning it to oneself tells nobody
+    actions.action_update(actor=world.people["carol"], action=action,
+                          fields={"title": "Frist einführen"})
+    assert Notification.objects.count() == 2
+
+
+def test_due_measures_as_each_person_chose(world):
+    from qdialog.actions import services as actions
+    from qdialog.actions.tasks import send_reminders
+
+    today = dt.date(2031, 3, 3)
+    for person in ("paul", "carol"):
+        actions.action_create(actor=None, municipality=world.m1, fields={
+            "title": f"Maßnahme für {person}", "due_on": today,
+            "responsible_person": world.people[person]})
+    Notification.objects.all().delete()
+    Preference.objects.create(user=world.people["carol"], kind="action_due", channel="daily")
+    assert send_reminders(today) == 1  # paul: the reminder e-mail (the default)
+    assert mail.outbox[0].to == ["paul@example.org"]
+    notice = Notification.objects.get()  # carol: a notice for her daily digest
+    assert notice.user == world.people["carol"] and notice.channel == "daily"
+    assert send_digests(now=_at(today + dt.timedelta(days=1)))["daily"] == 1
+    assert mail.outbox[-1].to == ["carol@example.org"]
