@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qdialog.core.choices import Priority
 from qdialog.core.models import MunicipalityScoped
@@ -75,8 +76,8 @@ class Action(MunicipalityScoped, models.Model):
     objects = TenantManager("municipality__programme")
 
     class Meta:
-        verbose_name = _("action")
-        verbose_name_plural = _("actions")
+        verbose_name = pgettext_lazy("action plan", "action")
+        verbose_name_plural = pgettext_lazy("action plan", "actions")
         ordering = ["due_on", "id"]
 
     def __str__(self):
