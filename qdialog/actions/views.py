@@ -139,15 +139,23 @@ def _origin(request, municipality):
     return None, None
 
 
+def _short(text: str, limit: int = 200) -> str:
+    """`text` cut at a word before `limit` characters, never inside a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _prefill(name, obj):
+    # the origin's own page is linked on the measure (its event, review or report), so the
+    # detail is left for the person to add, not a copy of that title
     if name == "decision":
-        return {"title": obj.text[:200], "description": obj.text,
-                "origin_detail": str(obj.event)}
+        return {"title": _short(obj.text), "description": obj.text}
     if name == "recommendation":
-        return {"title": obj.text[:200], "description": obj.text,
-                "origin_detail": str(obj.review), "priority": obj.priority}
+        return {"title": _short(obj.text), "description": obj.text, "priority": obj.priority}
     if name == "report":
-        return {"title": obj.publication_title or str(obj), "origin_detail": str(obj)}
+        return {"title": obj.publication_title or str(obj)}
     if name == "standard":
         return {"title": obj.title, "origin_detail": obj.get_area_display()}
     return {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.choices import Priority, SystemLevel
@@ -361,7 +362,7 @@ class Recommendation(_Part):
         ordering = ["id"]
 
     def __str__(self):
-        return self.text[:80]
+        return Truncator(" ".join(self.text.split())).words(12, truncate="…")
 
 
 class Confirmation(_Part):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.utils.text import Truncator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -395,7 +396,7 @@ class Decision(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.text[:80]
+        return Truncator(" ".join(self.text.split())).words(12, truncate="…")
 
     @property
     def audit_scope(self):

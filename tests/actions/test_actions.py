@@ -151,6 +151,36 @@ def test_decision_becomes_an_action_and_shows_it(client_for, world):
     assert reverse("processes:event", args=[event.pk]) not in body
 
 
+def test_a_long_decision_is_cut_at_a_word_and_the_origin_named_once(client_for, world):
+    from qdialog.processes import services as process_services
+
+    process = process_services.process_create(actor=None, municipality=world.m1,
+                                              fields={"title": "QE"})
+    start = timezone.now()
+    event = process_services.event_save(actor=None, process=process, fields={
+        "kind": "workshop", "title": "Werkstatt Übergaben", "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=2)})
+    text = ("Die Arbeitsgruppe Übergaben entwickelt bis zum Sommer einen gemeinsamen Ablauf "
+            "für die Rückmeldung an mitteilende Fachkräfte aus Kita, Schule und Gesundheitswesen "
+            "und stellt ihn der Steuerungsgruppe vor, die über die Einführung entscheidet und "
+            "die Schulung der Fachkräfte aller beteiligten Träger im Herbst plant.")
+    decision = process_services.decision_add(actor=None, event=event, text=text)
+    client = client_for("mia")
+    page = client.get(reverse("actions:create", args=[world.m1.pk]) + f"?decision={decision.pk}")
+    form = page.context["form"]
+    title = form.initial["title"]
+    assert len(title) <= 200 and title.endswith("…") and text.startswith(title[:-1])
+    assert text[len(title) - 1] == " "  # cut between two words
+    subline = page.content.decode().split('class="kern-subline">')[1].split("</p>")[0]
+    assert subline.rstrip().endswith("…") and "Arbeitsgruppe Übergaben entwickelt" in subline
+    assert not form.initial.get("origin_detail")  # the link names the event; no copy of it
+    client.post(reverse("actions:create", args=[world.m1.pk]), {
+        "decision": decision.pk, "title": title, "priority": "medium", "status": "planned"})
+    detail = client.get(reverse("actions:detail", args=[Action.objects.get().pk])) \
+        .content.decode()
+    assert detail.count("Werkstatt Übergaben") == 1
+
+
 def test_foreign_origin_is_refused(client_for, world):
     from qdialog.processes import services as process_services
 
