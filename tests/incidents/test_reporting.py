@@ -203,3 +203,20 @@ def test_numbers_come_with_the_check_not_with_the_arrival(world):
     numbers = dict(IncidentReport.objects.values_list("pk", "number"))
     assert numbers[reports[2].pk] == 1 and numbers[reports[0].pk] == 2
     assert numbers[reports[1].pk] is None
+
+
+def test_report_numbers_count_per_municipality(world):
+    """Found by a walk: „Nr. 31“ in a municipality with 11 reports. Each reporting system
+    numbers its own reports from 1."""
+    from qdialog.incidents import services
+    from tests.incidents.support import file_report
+
+    first = services.system_create(actor=None, programme=world.a, municipality=world.m1)
+    second = services.system_create(actor=None, programme=world.a, municipality=world.m2)
+    for system, count in ((first, 4), (second, 2)):
+        for _ in range(count):
+            report, _code = file_report(system)
+            services.triage_save(actor=None, report=report, fields={"category": "information"})
+            services.finish_check(actor=None, report=report)
+    assert sorted(second.reports.values_list("number", flat=True)) == [1, 2]
+    assert sorted(first.reports.values_list("number", flat=True)) == [1, 2, 3, 4]
