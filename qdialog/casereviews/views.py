@@ -170,7 +170,8 @@ def factor_delete(request, pk, factor_pk):
     review = _review(request, pk, "casereviews.edit")
     factor = get_in_scope(ContributingFactor.objects.filter(episode__review=review), pk=factor_pk)
     services.part_delete(actor=request.user, review=review, instance=factor)
-    return redirect(reverse("casereviews:detail", args=[pk]) + "#episode")
+    messages.success(request, _("The contributing factor was removed."))
+    return redirect(reverse("casereviews:detail", args=[pk]) + f"#episode-{factor.episode_id}")
 
 
 #: the steps after which the team can no longer change the content, and what they lock

@@ -27,19 +27,23 @@ def load(programme) -> None:
             for name, system in EXTRA[:count])
         organisations = list(municipality.organisations.all())
         hub = next(o for o in organisations if o.professional_system == "youth_office")
-        relations = []
+        chosen = []  # (source, target, kind, strength)
         for org in organisations:
             if org.pk != hub.pk and rng.random() < 0.8:
                 kind = "p8a" if org.professional_system in ("independent_provider", "kita") \
                     else rng.choice(["written", "informal", "case"])
-                relations.append(Relation(municipality=municipality, source=hub, target=org,
-                                          kind=kind, strength=rng.randint(1, 3)))
+                chosen.append((hub, org, kind, rng.randint(1, 3)))
         for _ in range(len(organisations) // 2):
             a, b = rng.sample(organisations, 2)
             if hub.pk not in (a.pk, b.pk):
-                relations.append(Relation(municipality=municipality, source=a, target=b,
-                                          kind="informal", strength=rng.randint(1, 2)))
-        Relation.objects.bulk_create(relations, ignore_conflicts=True)
+                chosen.append((a, b, "informal", rng.randint(1, 2)))
+        relations, pairs = [], set()
+        for source, target, kind, strength in chosen:
+            if frozenset((source.pk, target.pk)) not in pairs:  # one per pair, either way
+                pairs.add(frozenset((source.pk, target.pk)))
+                relations.append(Relation(municipality=municipality, source=source,
+                                          target=target, kind=kind, strength=strength))
+        Relation.objects.bulk_create(relations)
         ContactPerson.objects.create(organisation=hub, name="Kinderschutzkoordination",
                                      function="ASD-Leitung",
                                      email=f"kinderschutz@{short.lower()}.example.org")

@@ -4,6 +4,7 @@ and their business contact people. Never client data."""
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.core.scoping import TenantManager
@@ -23,6 +24,9 @@ class RelationKind(models.TextChoices):
 
 
 class Relation(models.Model):
+    """A cooperation between two organisations. A–B and B–A are the same pair: one relation per
+    pair, whatever its kind (the constraint `relation_pair_once` on the ordered pair)."""
+
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
                                      related_name="relations")
     source = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
@@ -36,6 +40,7 @@ class Relation(models.Model):
     agreement = models.FileField(
         _("agreement document"), upload_to="agreements/%Y/", blank=True,
         validators=[FileExtensionValidator(["pdf", "docx", "odt"]), _max_size])
+    since = models.DateField(_("cooperating since"), null=True, blank=True)
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
 
     objects = TenantManager("municipality__programme")
@@ -43,8 +48,10 @@ class Relation(models.Model):
     class Meta:
         verbose_name = _("cooperation relation")
         verbose_name_plural = _("cooperation relations")
-        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"],
-                                               name="relation_once")]
+        constraints = [models.UniqueConstraint(
+            Least("source", "target"), Greatest("source", "target"), name="relation_pair_once",
+            violation_error_message=_("A relation between these two organisations already "
+                                      "exists."))]
 
     def __str__(self):
         return f"{self.source} – {self.target}"

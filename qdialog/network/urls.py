@@ -7,6 +7,7 @@ app_name = "network"
 urlpatterns = [
     path("m/<int:pk>/network/", views.network, name="network"),
     path("m/<int:pk>/network/relations/", views.relation_add, name="relation_add"),
+    path("m/<int:pk>/network/relations/<int:relation_pk>/", views.relation, name="relation"),
     path("m/<int:pk>/network/relations/<int:relation_pk>/agreement/", views.agreement,
          name="agreement"),
     path("m/<int:pk>/network/relations/<int:relation_pk>/delete/", views.relation_delete,

@@ -24,6 +24,7 @@ class Profile:
     cluster_processes: list = field(default_factory=list)  # (current phase, municipalities)
     municipalities: list = field(default_factory=list)  # of a cluster's process
     created: object = None
+    cluster: object = None  # the cluster the process's municipality belongs to, or its own
 
 
 def build(process: Process) -> Profile:
@@ -61,4 +62,6 @@ def build(process: Process) -> Profile:
         results_planned=planned, cluster_processes=sorted(cluster.items()),
         municipalities=([str(m) for m in process.cluster.municipalities.all()]
                         if process.cluster_id else []),
-        created=timezone.localdate())
+        created=timezone.localdate(),
+        cluster=process.cluster or (process.municipality.cluster
+                                    if process.municipality_id else None))

@@ -122,6 +122,7 @@ def process_edit(request, pk):
         fields = form.process_fields(changed_only=True)
         process.refresh_from_db()
         services.process_update(actor=request.user, process=process, fields=fields)
+        messages.success(request, _("The process was saved."))
         return redirect("processes:detail", pk=pk)
     return _form(request, {**where(process), "title": _("Edit process")}, form)
 
@@ -134,6 +135,7 @@ def phase_form(request, pk, phase_pk=None):
     if request.method == "POST" and form.is_valid():
         fields = form_changes(form) if phase else dict(form.cleaned_data)
         services.phase_save(actor=request.user, process=process, fields=fields, phase=phase)
+        messages.success(request, _("The phase was saved."))
         return redirect("processes:detail", pk=pk)
     return _form(request, {**where(process),
                            "title": _("Edit phase") if phase else _("New phase")}, form)
@@ -159,6 +161,7 @@ def group_form(request, pk, group_pk=None):
         fields = form_changes(form) if group else dict(form.cleaned_data)
         group = services.group_save(actor=request.user, process=process, fields=fields,
                                     group=group)
+        messages.success(request, _("The group was saved."))
         return redirect("processes:group_edit", pk=pk, group_pk=group.pk)
     return render(request, "processes/group_form.html", {
         **where(process), "group": group,
@@ -182,6 +185,8 @@ def member_add(request, pk, group_pk):
         except ValidationError as error:
             member_form.add_error(None, error)
         else:
+            messages.success(request, _("%(organisation)s was added to the group.") % {
+                "organisation": member_form.cleaned_data["organisation"]})
             return redirect(reverse("processes:group_edit", args=[pk, group_pk]) + "#members")
     return render(request, "processes/group_form.html", {
         **where(process), "group": group,
@@ -196,6 +201,7 @@ def member_remove(request, pk, group_pk, member_pk):
     group = get_in_scope(process.groups.all(), pk=group_pk)
     member = get_in_scope(group.members.select_related("organisation"), pk=member_pk)
     services.group_member_remove(actor=request.user, member=member)
+    messages.success(request, _("The seat in the group was removed."))
     return redirect(reverse("processes:group_edit", args=[pk, group_pk]) + "#members")
 
 
@@ -212,5 +218,11 @@ def profile(request, pk, fmt="html"):
         response["Content-Disposition"] = (
             f'attachment; filename="profil-{slugify(str(process.owner))}.pdf"')
         return response
+    cluster = data.cluster
+    cluster_url = ""
+    if cluster is not None and rules.test_rule("tenancy.view_cluster", request.user, cluster):
+        programme = process.municipality.programme if process.municipality_id \
+            else process.cluster.programme
+        cluster_url = reverse("tenancy:cluster", args=[programme.slug, cluster.number])
     return render(request, "processes/profile.html", {
-        "p": data, **where(process)})
+        "p": data, "cluster_url": cluster_url, **where(process)})

@@ -61,6 +61,8 @@ def standard_create(request, pk):
     if request.method == "POST" and form.is_valid():
         standard = services.standard_create(actor=request.user, municipality=municipality,
                                             fields=form.cleaned_data)
+        messages.success(request, _("The draft was created. Share it for comments when it is "
+                                    "ready."))
         return redirect("standards:detail", pk=standard.pk)
     return render(request, "standards/form.html", {
         "municipality": municipality, "form": form, "title": _("New document"),
@@ -139,6 +141,7 @@ def standard_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.standard_update(actor=request.user, standard=standard,
                                  fields=form_changes(form))
+        messages.success(request, _("The document was saved."))
         return redirect("standards:detail", pk=pk)
     return render(request, "standards/form.html", {
         "municipality": standard.municipality, "form": form, "title": _("Edit the document"),
@@ -236,6 +239,8 @@ def decide(request, pk, amendment_pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            messages.success(request, _("The amendment was accepted and is in the text.")
+                             if form.cleaned_data["accept"] else _("The amendment was declined."))
             return redirect(reverse("standards:detail", args=[pk]) + "#text")
     else:
         messages.error(request, _("Choose whether to accept or decline the amendment."))

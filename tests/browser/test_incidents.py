@@ -194,7 +194,8 @@ def test_the_reporter_answers_a_question(browser, page, live_server, axe_check, 
     expect(phone.get_by_label("Ihre Antwort")).to_have_value("Ja, Frau Schulz von der Kita.")
     phone.get_by_label("Ihre Antwort").fill("Ja, die Kita war seit dem Sommer eingebunden.")
     phone.get_by_role("button", name="Antwort senden").click()
-    expect(phone.get_by_text("Danke, Ihre Antwort wurde an die Prüfenden gesendet.")).to_be_visible()
+    expect(phone.get_by_text("Danke, Ihre Antwort wurde an die Prüfenden gesendet.")) \
+        .to_be_visible()
     axe_check(phone, "reporter's answer")
     shot(phone, "21-reporter-answer")
     phone.close()

@@ -7,49 +7,78 @@ from django.urls import reverse
 from qdialog.core.models import AuditEntry
 from qdialog.network import graph
 from qdialog.network.models import ContactPerson, Relation
-from qdialog.tenancy.models import Organisation
 from tests.conftest import ROLES
+from tests.network.conftest import MANAGERS, VIEWERS, expect
 
-
-@pytest.fixture
-def orgs(world):
-    school = Organisation.objects.create(programme=world.a, municipality=world.m1,
-                                         name="Grundschule Eins", professional_system="school")
-    clinic = Organisation.objects.create(programme=world.a, municipality=world.m1,
-                                         name="Klinikum Eins", professional_system="health")
-    asd = world.orgs[world.m1.pk]
-    Relation.objects.create(municipality=world.m1, source=asd, target=school, kind="p8a",
-                            strength=3)
-    return asd, school, clinic
+CASES = [
+    ("network", lambda w, r: reverse("network:network", args=[w.m1.pk]), expect(VIEWERS)),
+    ("network_filtered", lambda w, r: reverse("network:network", args=[w.m1.pk])
+     + "?system=school&system=youth_office", expect(VIEWERS)),
+    ("relation", lambda w, r: reverse("network:relation", args=[w.m1.pk, r.pk]),
+     expect(VIEWERS)),
+]
+#: answer only a POST; their access is tested below (test_only_managers_change_the_network)
+POST_ONLY = {"relation_add", "relation_delete", "contact_add", "contact_delete"}
+#: a download, tested with a document in test_agreement_download_access
+DOWNLOADS = {"agreement"}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_network_page_access(client_for, world, orgs, role):
-    response = client_for(role).get(reverse("network:network", args=[world.m1.pk]))
-    if role == "anon":
-        assert response.status_code == 302
-    elif role in {"alice", "carol", "mia", "paul"}:
-        assert response.status_code == 200 and b"<svg" in response.content
-    else:
-        assert response.status_code == 404
-
-
-@pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
-def test_only_managers_change_the_network(client_for, world, orgs, role):
-    asd, school, clinic = orgs
-    client_for(role).post(reverse("network:relation_add", args=[world.m1.pk]),
-                          {"source": asd.pk, "target": clinic.pk, "kind": "informal",
-                           "strength": 1})
+@pytest.mark.parametrize("name,url,expected", CASES, ids=[c[0] for c in CASES])
+def test_access(client_for, world, orgs, role, name, url, expected):
     relation = Relation.objects.get()
-    client_for(role).post(reverse("network:relation_delete", args=[world.m1.pk, relation.pk]))
-    assert Relation.objects.count() == 1
+    response = client_for(role).get(url(world, relation))
+    want = expected[role]
+    if want == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == want, role
+    if want == 200 and name.startswith("network"):
+        assert b"<svg" in response.content
 
 
 def test_every_network_url_is_covered():
     from qdialog.network.urls import urlpatterns
 
-    assert {p.name for p in urlpatterns} == {"network", "relation_add", "relation_delete",
-                                             "contact_add", "contact_delete", "agreement"}
+    covered = {c[0] for c in CASES} | POST_ONLY | DOWNLOADS
+    assert {p.name for p in urlpatterns} - covered == set()
+
+
+@pytest.mark.parametrize("role", ["anon", "carol", "paul", "oscar", "zoe"])
+def test_only_managers_change_the_network(client_for, world, orgs, role):
+    asd, school, clinic = orgs
+    client = client_for(role)
+    response = client.post(reverse("network:relation_add", args=[world.m1.pk]),
+                           {"source": asd.pk, "target": clinic.pk, "kind": "informal",
+                            "strength": 1})
+    assert response.status_code in (302, 404)
+    relation = Relation.objects.get()
+    edit = client.post(reverse("network:relation", args=[world.m1.pk, relation.pk]),
+                       {"kind": "informal", "strength": 1})
+    assert edit.status_code == 302 if role == "anon" else edit.status_code == 404
+    client.post(reverse("network:relation_delete", args=[world.m1.pk, relation.pk]))
+    client.post(reverse("network:contact_add", args=[world.m1.pk]),
+                {"organisation": clinic.pk, "name": "Dr. Beispiel"})
+    assert Relation.objects.count() == 1 and not ContactPerson.objects.exists()
+    relation.refresh_from_db()
+    assert (relation.kind, relation.strength) == ("p8a", 3)
+
+
+@pytest.mark.parametrize("role", sorted(MANAGERS))
+def test_managers_change_the_network(client_for, world, orgs, role):
+    asd, school, clinic = orgs
+    client = client_for(role)
+    added = client.post(reverse("network:relation_add", args=[world.m1.pk]),
+                        {"source": asd.pk, "target": clinic.pk, "kind": "informal",
+                         "strength": 1})
+    assert added.status_code == 302
+    relation = Relation.objects.get(target=clinic)
+    page = client.get(added["Location"]).content.decode()
+    assert "was recorded" in page
+    removed = client.post(reverse("network:relation_delete", args=[world.m1.pk, relation.pk]))
+    assert removed.status_code == 302 and not Relation.objects.filter(target=clinic).exists()
+    assert AuditEntry.objects.filter(action="delete", object_id=str(relation.pk),
+                                     actor=world.people[role]).exists()
 
 
 def test_record_relation_with_agreement_and_contact(client_for, world, orgs, settings, tmp_path):
