@@ -259,7 +259,7 @@ def test_the_import_page_lists_columns_and_values_in_the_interface_language(worl
     body = german(world).get(reverse("actions:import", args=[world.m1.pk])).content.decode()
     for text in ("Priorität", "hoch", "mittel", "niedrig", "in Arbeit", "abgeschlossen",
                  "<code>in_progress</code>", "Verantwortliche Organisation",
-                 world.orgs[world.m1.pk].name, "DD.MM.YYYY"):
+                 world.orgs[world.m1.pk].name, "TT.MM.JJJJ"):
         assert text in body, text
 
 

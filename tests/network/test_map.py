@@ -154,9 +154,8 @@ def test_the_page_keeps_text_inside_its_cards_and_swaps_the_picture_for_the_tabl
         client_for, world, orgs):
     body = client_for("mia").get(reverse("network:network", args=[world.m1.pk])) \
         .content.decode()
-    assert '<link rel="stylesheet" href="/static/network/network.css">' in body
     assert '<ul class="qd-figures qd-network-figures">' in body
-    css = (Path(graph.__file__).parent / "static" / "network" / "network.css").read_text()
+    css = (Path(graph.__file__).parents[1] / "static" / "qdialog" / "qdialog.css").read_text()
     assert re.search(r"\.qd-network-figures \.qd-figure \{[^}]*overflow-wrap: anywhere", css)
     assert re.search(r"@media \(max-width: [\d.]+rem\) \{\s*\.qd-network-map__picture "
                      r"\{ display: none; \}", css)

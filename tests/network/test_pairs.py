@@ -161,4 +161,4 @@ def test_the_migration_merges_doubles_recorded_before():
     assert entries.filter(action="delete").count() == 2
     update = entries.get(action="update", object_id=str(first.pk))
     assert update.changes["kind"] == ["informal", "p8a"] and update.actor is None
-    assert "duplicate relations" in update.summary_text
+    assert "duplicate relations" in update.summary  # the English text kept for search
