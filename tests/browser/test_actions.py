@@ -58,3 +58,34 @@ def test_decision_to_action_to_progress(browser, page, live_server, axe_check, s
     page.goto(f"{base}/m/{world.m1.pk}/actions/?view=timeline")
     axe_check(page, "timeline")
     shot(page, "24-action-timeline")
+
+
+def test_the_board_is_worked_by_keyboard(page, live_server, axe_check, shot):
+    """A measure moves to another column with the keyboard alone; the board is swapped in place
+    (no reload), the change is announced and focus stays on the moved card."""
+    from qdialog.actions import services
+    from qdialog.actions.models import Action
+
+    world = build_world()
+    action = services.action_create(actor=None, municipality=world.m1, fields={
+        "title": "Rückmeldefrist einführen", "status": "planned"})
+    base = live_server.url
+    log_in(page, base, "mia@example.org")
+    page.goto(f"{base}/m/{world.m1.pk}/actions/?view=board")
+    page.evaluate("window.stillHere = true")
+    axe_check(page, "board")
+    select = page.get_by_label("Rückmeldefrist einführen: Verschieben nach")
+    select.focus()
+    expect(select).to_have_value("in_progress")  # the likely next column is preselected
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#move-{action.pk}-go")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").get_by_text(
+        "„Rückmeldefrist einführen“ nach „in Arbeit“ verschoben.")).to_be_visible()
+    column = page.locator("section.qd-board__column").filter(has=page.locator("#col-in_progress"))
+    expect(column.get_by_role("link", name="Rückmeldefrist einführen")).to_be_visible()
+    assert page.evaluate("window.stillHere") is True  # swapped, not reloaded
+    expect(page.locator(f"#move-{action.pk}-go")).to_be_focused()
+    axe_check(page, "board after a move")
+    shot(page, "25-board-moved")
+    assert Action.objects.get(pk=action.pk).status == "in_progress"
