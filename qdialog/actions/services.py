@@ -11,7 +11,8 @@ from django.utils.translation import gettext_noop
 from qdialog.core.audit import instance_create, instance_update, log_action
 from qdialog.core.notes import note as audit_note
 from qdialog.notifications.models import Kind
-from qdialog.notifications.services import notify
+from qdialog.notifications.services import notify, notify_mentions
+from qdialog.tenancy.selectors import members_of
 
 from . import csvio, selectors
 from .models import Action, ActionStatus, Origin, ProgressNote
@@ -101,6 +102,10 @@ def progress_record(*, actor, action: Action, text: str, status: str | None = No
                summary=audit_note(gettext_noop("progress note, status %(status)s"),
                                   status=ActionStatus(new_status).label) if new_status
                else audit_note(gettext_noop("progress note")))
+    if text:
+        notify_mentions(text=text, actor=actor, programme=action.municipality.programme,
+                        url=reverse("actions:detail", args=[action.pk]), where=action.title,
+                        candidates=[m.user for m in members_of(municipality=action.municipality)])
     return note
 
 

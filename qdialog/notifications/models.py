@@ -13,6 +13,7 @@ from qdialog.tenancy.models import Programme
 
 
 class Kind(models.TextChoices):
+    MENTION = "mention", _("mentions of me (@name) in comments and notes")
     COMMENT = "comment", _("comments on drafts I wrote")
     AMENDMENT = "amendment", _("amendments to standards I follow")
     ACTION_ASSIGNED = "action_assigned", _("measures assigned to me")
@@ -31,7 +32,8 @@ class Channel(models.TextChoices):
 
 
 #: how a person hears about each kind until they choose
-DEFAULTS = {Kind.COMMENT: Channel.DAILY, Kind.AMENDMENT: Channel.DAILY,
+DEFAULTS = {Kind.MENTION: Channel.IMMEDIATE,
+            Kind.COMMENT: Channel.DAILY, Kind.AMENDMENT: Channel.DAILY,
             Kind.ACTION_ASSIGNED: Channel.IMMEDIATE, Kind.ACTION_DUE: Channel.IMMEDIATE,
             Kind.INCIDENT: Channel.DAILY, Kind.INVITATION: Channel.IMMEDIATE}
 

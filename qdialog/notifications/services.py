@@ -7,6 +7,7 @@ A notice names what happened and links to the page; it never carries the content
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from qdialog.core.audit import unaudited
 from qdialog.core.notes import note
@@ -60,3 +61,17 @@ def mark_read(*, user, ids=None) -> int:
     if ids is not None:
         notices = notices.filter(pk__in=ids)
     return notices.update(read=True)
+
+
+def notify_mentions(*, text: str, candidates, programme, url: str, where: str,
+                    actor=None) -> list[Notification]:
+    """Tell the people of `candidates` (those who may read the text) whom `text` mentions."""
+    from .mentions import mentioned
+
+    people = mentioned(text, candidates)
+    if not people:
+        return []
+    return notify(users=people, kind=Kind.MENTION, programme=programme, url=url, actor=actor,
+                  template=gettext_noop("%(person)s mentioned you in %(where)s"),
+                  person=(getattr(actor, "display_name", "") or getattr(actor, "email", "")
+                          or "qdialog"), where=where)

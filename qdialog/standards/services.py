@@ -13,7 +13,8 @@ from qdialog.core.audit import instance_create, log_action
 from qdialog.core.notes import field_labels
 from qdialog.core.notes import note as audit_note
 from qdialog.notifications.models import Kind
-from qdialog.notifications.services import notify
+from qdialog.notifications.services import notify, notify_mentions
+from qdialog.tenancy.selectors import members_of
 
 from . import documents
 from .models import (
@@ -117,7 +118,14 @@ def comment_add(*, actor, standard: Standard, field: str, paragraph: int, text: 
            programme=standard.municipality.programme, url=_url(standard, "#text"),
            template=gettext_noop("%(person)s commented on your draft „%(standard)s“"),
            person=_name(actor), standard=standard.title)
+    _mentions(standard, text, actor)
     return comment
+
+
+def _mentions(standard, text, actor) -> None:
+    notify_mentions(text=text, actor=actor, programme=standard.municipality.programme,
+                    url=_url(standard, "#text"), where=standard.title,
+                    candidates=[m.user for m in members_of(municipality=standard.municipality)])
 
 
 def _authors(standard):
@@ -163,6 +171,7 @@ def amendment_propose(*, actor, standard: Standard, field: str, paragraph: int,
            programme=standard.municipality.programme, url=_url(standard, "#text"),
            template=gettext_noop("%(person)s proposed an amendment to „%(standard)s“"),
            person=_name(actor), standard=standard.title)
+    _mentions(standard, reason, actor)
     return amendment
 
 

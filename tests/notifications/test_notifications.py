@@ -157,8 +157,8 @@ def test_members_of_an_invited_organisation_hear_of_the_invitation(world):
 def test_preferences(client_for, world):
     client = client_for("paul")
     url = reverse("notifications:list")
-    data = {"comment": "weekly", "amendment": "off", "action_assigned": "immediate",
-            "action_due": "daily", "incident": "app", "invitation": "immediate"}
+    data = {"mention": "immediate", "comment": "weekly", "amendment": "off",
+            "action_assigned": "immediate", "action_due": "daily", "incident": "app", "invitation": "immediate"}
     saved = client.post(url, data)
     assert saved.status_code == 302
     assert notices.channels(world.people["paul"])["comment"] == "weekly"
@@ -226,3 +226,29 @@ def test_due_measures_as_each_person_chose(world):
     assert notice.user == world.people["carol"] and notice.channel == "daily"
     assert send_digests(now=_at(today + dt.timedelta(days=1)))["daily"] == 1
     assert mail.outbox[-1].to == ["carol@example.org"]
+
+
+def test_a_mention_tells_the_person_named(world, standard):
+    from qdialog.notifications.mentions import mentioned
+
+    _comment(standard, world.people["carol"], text="Das sollte @Paul Fachkraft prüfen.")
+    notice = Notification.objects.get(user=world.people["paul"])
+    assert notice.kind == "mention" and notice.channel == "immediate"
+    assert "mentioned you in" in notice.text and FIELDS["title"] in notice.text
+    people = [world.people["paul"], world.people["mia"]]
+    assert mentioned("@paul@example.org, bitte", people) == {world.people["paul"]}
+    assert mentioned("@Paul Fachkraftwerk", people) == set()  # not a longer word
+    assert mentioned("paul@example.org ohne @", people) == set()
+    # someone who may not read it is not told: zoe is in another programme
+    _comment(standard, world.people["carol"], text="@Zoe Beta sieh mal")
+    assert not Notification.objects.filter(user=world.people["zoe"]).exists()
+
+
+def test_a_mention_in_a_progress_note(world):
+    from qdialog.actions import services as actions
+
+    action = actions.action_create(actor=None, municipality=world.m1,
+                                   fields={"title": "Frist einführen"})
+    actions.progress_record(actor=world.people["mia"], action=action,
+                            text="Rückfrage an @paul@example.org gestellt.")
+    assert Notification.objects.get(user=world.people["paul"]).kind == "mention"
