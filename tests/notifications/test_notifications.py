@@ -158,7 +158,8 @@ def test_preferences(client_for, world):
     client = client_for("paul")
     url = reverse("notifications:list")
     data = {"mention": "immediate", "comment": "weekly", "amendment": "off",
-            "action_assigned": "immediate", "action_due": "daily", "incident": "app", "invitation": "immediate"}
+            "action_assigned": "immediate", "action_due": "daily", "incident": "app",
+            "invitation": "immediate"}
     saved = client.post(url, data)
     assert saved.status_code == 302
     assert notices.channels(world.people["paul"])["comment"] == "weekly"
