@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qdialog.network",
     "qdialog.incidents",
     "qdialog.casereviews",
+    "qdialog.qualitative",
     "qdialog.actions",
     "qdialog.standards",
     "qdialog.retention",

@@ -26,6 +26,7 @@ LAYERS = [
     {"analysis"},
     {"standards", "casereviews"},
     {"processes"},
+    {"qualitative"},
     {"actions"},
     {"reports", "retention", "api"},
 ]
