@@ -62,6 +62,7 @@ urlpatterns = [
     path("", include("qdialog.standards.urls")),
     path("", include("qdialog.retention.urls")),
     path("", include("qdialog.notifications.urls")),
+    path("", include("qdialog.qualitative.urls")),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes

@@ -1,0 +1,147 @@
+"""Reads of the qualitative analysis: the projects and documents a person may see, the codings
+a coder may see (blind while double coding runs), the codings of record that analysis counts,
+the code tree and the agreement of a project."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from qdialog.casereviews.models import ReviewMember
+
+from . import agreement, units
+from .models import Code, CoderProgress, Coding, Document, Project, Round
+
+
+def projects_visible(*, scope, user, programme=None, municipality=None):
+    """Projects the person runs or codes in; of one programme or one municipality's level."""
+    runs = (Q(programme_id__in=scope.institute_programmes)
+            | Q(cluster_id__in=scope.coordinated_clusters)
+            | Q(municipality_id__in=scope.coordinated_municipalities))
+    projects = Project.objects.filter(runs | Q(coders=user)).distinct()
+    if programme is not None:
+        projects = projects.filter(programme=programme)
+    if municipality is not None:
+        projects = projects.filter(Q(municipality=municipality) | Q(
+            municipality__isnull=True, cluster_id=municipality.cluster_id) | Q(
+            municipality__isnull=True, cluster__isnull=True))
+    return projects.select_related("programme", "cluster", "municipality", "system").annotate(
+        document_count=Count("documents", distinct=True))
+
+
+def documents_readable(*, scope, user, project):
+    """The project's documents the person may read (rules.reads_document, as a query): those of
+    municipalities they see, case-review material only for its seat holders."""
+    documents = project.documents.all()
+    seen = scope.municipalities().values("pk")
+    documents = documents.filter(Q(municipality__isnull=True) | Q(municipality__in=seen))
+    seat = ReviewMember.objects.filter(review=OuterRef("case_review"), user=user)
+    return documents.filter(Q(case_review__isnull=True) | Q(Exists(seat)))
+
+
+def is_blind(document: Document) -> bool:
+    """While a double-coded document is being coded, each coder sees only their own codings."""
+    if not document.double_coding:
+        return False
+    coders = set(document.project.coders.values_list("pk", flat=True))
+    done = set(CoderProgress.objects.filter(document=document, finished_at__isnull=False)
+               .values_list("coder_id", flat=True))
+    return len(coders) < 2 or not coders <= done
+
+
+def codings_shown(*, user, document: Document, round: str = Round.OWN):
+    """The codings the person sees on the document in the given round."""
+    codings = document.codings.filter(round=round).select_related("code", "coder")
+    if round == Round.OWN and (document.double_coding and is_blind(document)):
+        codings = codings.filter(coder=user)
+    return codings
+
+
+def codings_of_record(project: Project):
+    """What analysis counts: a single-coded document's codings; a double-coded document's
+    consensus codings. A double-coded document without consensus codings counts not at all."""
+    return Coding.objects.filter(document__project=project).filter(
+        Q(document__double_coding=False, round=Round.OWN)
+        | Q(document__double_coding=True, round=Round.CONSENSUS))
+
+
+@dataclass
+class Node:
+    code: Code
+    depth: int
+    children: list = field(default_factory=list)
+
+
+def code_tree(system, *, municipality=None, active_only=True) -> list[Node]:
+    """The codes of a system in their order, depth first, as a flat list of nodes with depth.
+    With a municipality, local additions of other municipalities are left out."""
+    codes = Code.objects.filter(system=system)
+    if active_only:
+        codes = codes.filter(active=True)
+    if municipality is not None:
+        codes = codes.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+    by_parent = defaultdict(list)
+    for code in codes.select_related("municipality"):
+        by_parent[code.parent_id].append(code)
+    flat: list[Node] = []
+
+    def walk(parent_id, depth):
+        for code in sorted(by_parent.get(parent_id, []), key=lambda c: (c.position, c.name)):
+            flat.append(Node(code, depth))
+            walk(code.pk, depth + 1)
+
+    walk(None, 0)
+    return flat
+
+
+# --- agreement ---------------------------------------------------------------------------------
+@dataclass
+class DocumentAgreement:
+    document: Document
+    spans: list
+    codings: agreement.Codings  # coder (str pk) -> unit (str index) -> codes (str pk)
+
+
+def unit_codings(document: Document, spans, codings, min_overlap: int, finished: set[int]):
+    """coder -> unit -> codes of one document; only coders who finished it take part."""
+    ranges: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for c in codings:
+        if c.coder_id in finished:
+            ranges[c.coder_id][str(c.code_id)].append((c.start, c.end))
+    result: agreement.Codings = {}
+    for coder in finished:
+        coded = units.coded_units(document.text, spans, ranges.get(coder, {}), min_overlap)
+        result[str(coder)] = {f"{document.pk}:{i}": codes for i, codes in coded.items()}
+    return result
+
+
+def project_agreement(project: Project, documents=None):
+    """The agreement of the coders on the project's double-coded documents that every coder
+    has finished: (documents, per-code figures, overall figures, codes by pk)."""
+    documents = list(documents if documents is not None else project.documents.filter(
+        double_coding=True))
+    progress = defaultdict(set)
+    for p in CoderProgress.objects.filter(document__in=documents, finished_at__isnull=False):
+        progress[p.document_id].add(p.coder_id)
+    coders = set(project.coders.values_list("pk", flat=True))
+    done = [d for d in documents if len(coders) >= 2 and coders <= progress[d.pk]]
+    codings = defaultdict(list)
+    for c in Coding.objects.filter(document__in=done, round=Round.OWN).only(
+            "document_id", "code_id", "coder_id", "start", "end"):
+        codings[c.document_id].append(c)
+    pooled: agreement.Codings = defaultdict(dict)
+    per_document = []
+    for document in done:
+        spans = units.units(document.text, project.unit)
+        coded = unit_codings(document, spans, codings[document.pk], project.min_overlap,
+                             progress[document.pk] & coders)
+        for coder, by_unit in coded.items():
+            pooled[coder].update(by_unit)
+        per_document.append(DocumentAgreement(document, spans, coded))
+    used = {code for by_unit in pooled.values() for given in by_unit.values() for code in given}
+    codes = {c.pk: c for c in Code.objects.filter(pk__in=[int(x) for x in used])}
+    keys = [str(pk) for pk in sorted(codes, key=lambda pk: (codes[pk].position, codes[pk].name))]
+    return (per_document, agreement.per_code(pooled, keys), agreement.overall(pooled, keys),
+            codes)

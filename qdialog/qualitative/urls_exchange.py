@@ -1,0 +1,3 @@
+"""Routes of the exchange pages (namespace "qualitative", included by urls.py)."""
+
+urlpatterns: list = []
