@@ -32,6 +32,7 @@ class Origin(models.TextChoices):
     CASE_REVIEW = "case_review", _("A case review recommendation")
     REPORT = "report", _("A near-miss report")
     DECISION = "decision", _("An event decision")
+    QUALITATIVE = "qualitative", _("What participants said (a code of the qualitative analysis)")
     OTHER = "other", _("Other")
 
 
@@ -53,6 +54,11 @@ class Action(MunicipalityScoped, models.Model):
                                blank=True, related_name="actions")
     standard = models.ForeignKey("standards.Standard", on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="actions")
+    code = models.ForeignKey("qualitative.Code", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="actions",
+                             verbose_name=_("code of the qualitative analysis"))
+    coding = models.ForeignKey("qualitative.Coding", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="actions", verbose_name=_("passage"))
     wave = models.ForeignKey("surveys.Wave", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="actions", verbose_name=_("survey wave"))
     responsible_organisation = models.ForeignKey(

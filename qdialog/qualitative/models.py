@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,7 @@ class Project(models.Model):
                                         "are compared."))
     min_overlap = models.PositiveSmallIntegerField(
         _("minimum overlap (%)"), default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("A unit counts as coded when a coding covers at least this share of it."))
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -218,6 +220,8 @@ class Document(models.Model):
     cleared = models.BooleanField(default=True)
     #: coded independently by every coder of the project before they see each other's work
     double_coding = models.BooleanField(_("double coding"), default=False)
+    #: the consensus round's decisions on disagreements: "<start>:<end>:<code pk>" -> coded?
+    consensus = models.JSONField(default=dict, blank=True)
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                  related_name="+")

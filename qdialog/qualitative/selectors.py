@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import rules
 from django.db.models import Count, Exists, OuterRef, Q
 
 from qdialog.casereviews.models import ReviewMember
@@ -39,6 +40,33 @@ def documents_readable(*, scope, user, project):
     documents = documents.filter(Q(municipality__isnull=True) | Q(municipality__in=seen))
     seat = ReviewMember.objects.filter(review=OuterRef("case_review"), user=user)
     return documents.filter(Q(case_review__isnull=True) | Q(Exists(seat)))
+
+
+def document_list(*, scope, user, project):
+    """The readable documents of a project with what the person needs to see of their state:
+    their own codings, whether they finished a double-coded document, how many coders have."""
+    mine = Q(codings__coder=user, codings__round=Round.OWN)
+    finished = CoderProgress.objects.filter(document=OuterRef("pk"), coder=user,
+                                            finished_at__isnull=False)
+    return documents_readable(scope=scope, user=user, project=project).select_related(
+        "municipality").annotate(
+        my_codings=Count("codings", filter=mine, distinct=True),
+        consensus_codings=Count("codings", filter=Q(codings__round=Round.CONSENSUS),
+                                distinct=True),
+        finished_coders=Count("progress", filter=Q(progress__finished_at__isnull=False),
+                              distinct=True),
+        finished_by_me=Exists(finished)).order_by("kind", "title", "id")
+
+
+def code_origins(code, *, user):
+    """What grew out of a code: actions of the action plan and comments on standards (the
+    other direction of their "origin" link), as far as the person may see them."""
+    comments = [o.comment for o in code.comment_origins.select_related(
+        "comment__standard__municipality") if rules.test_rule(
+        "standards.view", user, o.comment.standard.municipality)]
+    actions = [a for a in code.actions.select_related("municipality")
+               if rules.test_rule("actions.view", user, a.municipality)]
+    return {"comments": comments, "actions": actions}
 
 
 def is_blind(document: Document) -> bool:
@@ -145,3 +173,83 @@ def project_agreement(project: Project, documents=None):
     keys = [str(pk) for pk in sorted(codes, key=lambda pk: (codes[pk].position, codes[pk].name))]
     return (per_document, agreement.per_code(pooled, keys), agreement.overall(pooled, keys),
             codes)
+
+
+# --- the document page -------------------------------------------------------------------------
+@dataclass
+class Segment:
+    start: int
+    end: int
+    text: str
+    codings: list
+
+    @property
+    def colour(self) -> str:
+        return self.codings[0].code.colour if self.codings else ""
+
+    @property
+    def names(self) -> str:
+        return ", ".join(dict.fromkeys(c.code.name for c in self.codings))
+
+
+def segments(text: str, codings) -> list[Segment]:
+    """The text cut at every coding's boundaries, each piece with the codings covering it."""
+    cuts = {0, len(text)}
+    for c in codings:
+        cuts.update((c.start, c.end))
+    points = sorted(p for p in cuts if 0 <= p <= len(text))
+    ordered = sorted(codings, key=lambda c: (c.start, c.end))
+    pieces = []
+    for start, end in zip(points, points[1:], strict=False):
+        if end <= start:
+            continue
+        covering = [c for c in ordered if c.start <= start and c.end >= end]
+        pieces.append(Segment(start, end, text[start:end], covering))
+    return pieces
+
+
+@dataclass
+class UnitRow:
+    index: int
+    start: int
+    end: int
+    text: str
+    codes: list
+
+
+def unit_rows(document: Document, unit: str, codings) -> list[UnitRow]:
+    """The document's units (for coding whole sentences or answers without JavaScript) with the
+    codes the shown codings give each."""
+    spans = units.units(document.text, unit)
+    rows = []
+    for i, span in enumerate(spans):
+        codes = {c.code_id: c.code for c in codings if c.start < span.end and c.end > span.start}
+        rows.append(UnitRow(i, span.start, span.end, span.text(document.text),
+                            list(codes.values())))
+    return rows
+
+
+def disagreements_of(document: Document):
+    """For the consensus discussion: the units of a finished double-coded document on which the
+    coders decided differently, side by side, and the agreed ones."""
+    project = document.project
+    per_document, _per_code, _overall, codes = project_agreement(project, [document])
+    if not per_document:
+        return None
+    entry = per_document[0]
+    coders = sorted(entry.codings)
+    consensus = list(document.codings.filter(round=Round.CONSENSUS))
+    rows, agreed = [], []
+    for i, span in enumerate(entry.spans):
+        key = f"{document.pk}:{i}"
+        given = {coder: entry.codings[coder].get(key, set()) for coder in coders}
+        for code_key in sorted(set().union(*given.values()) if given else set()):
+            votes = {coder: code_key in given[coder] for coder in coders}
+            code = codes[int(code_key)]
+            settled = document.consensus.get(f"{span.start}:{span.end}:{code.pk}")
+            if all(votes.values()):
+                agreed.append((code, span))
+            else:
+                rows.append({"span": span, "text": span.text(document.text), "code": code,
+                             "votes": [votes[c] for c in coders], "settled": settled})
+    return {"coders": coders, "rows": rows, "agreed": agreed, "consensus": consensus}

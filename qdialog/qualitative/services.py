@@ -325,6 +325,8 @@ def consensus_decide(*, actor, document: Document, code: Code, start: int, end: 
     existing = Coding.objects.filter(document=document, code=code, round=Round.CONSENSUS,
                                      start__lt=end, end__gt=start)
     existing.delete()
+    document.consensus[f"{start}:{end}:{code.pk}"] = bool(keep)
+    Document.objects.filter(pk=document.pk).update(consensus=document.consensus)
     made = None
     if keep:
         made = Coding.objects.create(document=document, code=code, coder=actor,
