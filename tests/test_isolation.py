@@ -60,7 +60,9 @@ PUBLIC_PREFIXES = ("account_", "mfa_", "profile", "notifications:")
 ROOT = {"m": "municipality", "c": "cluster", "processes": "process", "events": "event",
         "waves": "wave", "instruments": "instrument", "reports": "report",
         "incident-reports": "incident", "reporting": "system", "case-reviews": "review",
-        "actions": "action", "standards": "standard", "exports": "shredder"}
+        "actions": "action", "standards": "standard", "exports": "shredder",
+        "systems": "qsystem", "codes": "qcode", "projects": "qproject",
+        "documents": "qdocument", "codings": "qcoding", "memos": "qmemo"}
 BY_NAME = {"phase_pk": "phase", "group_pk": "group", "member_pk": "group_member",
            "event_pk": "event", "file_pk": "event_file", "decision_pk": "decision",
            "org_pk": "organisation", "membership_pk": "membership", "relation_pk": "relation",
@@ -201,6 +203,20 @@ def target(world, settings, tmp_path):
 
     shredder = ShredderExport.objects.create(programme=world.a, municipality=m1,
                                              file=ContentFile(b"PK", name="export.zip"))
+    from qdialog.qualitative import services as qualitative
+    from qdialog.qualitative import system as qsystems
+
+    qsystem = qsystems.system_create(actor=alice, programme=world.a, name="Kategorien")
+    qcode = qsystems.code_create(actor=mia, system=qsystem, name="Lokal", municipality=m1)
+    qproject = qualitative.project_create(actor=mia, programme=world.a, system=qsystem,
+                                          municipality=m1, title="Freitexte", coders=[mia])
+    qdocument = qualitative.document_add(actor=mia, project=qproject, kind="transcript",
+                                         title="Interview", text="Wir reden miteinander.",
+                                         municipality=m1)
+    [qcoding] = qualitative.codings_add(actor=mia, document=qdocument, codes=[qcode], start=0,
+                                        end=8)
+    qmemo = qualitative.memo_save(actor=mia, project=qproject, text="Notiz",
+                                  document=qdocument)
     return SimpleNamespace(
         municipality=m1, cluster=world.a1, process=process, phase=process.phases.first(),
         group=group, group_member=member, event=event, event_file=event_file,
@@ -209,7 +225,8 @@ def target(world, settings, tmp_path):
         item=section.items.first(), wave=waves[0], wave2=waves[1], code=code, report=report,
         system=system, incident=incident, review=review, episode=episode, factor=factor,
         standard=standard, template=template, amendment=amendment, action=action,
-        shredder=shredder, token="")
+        shredder=shredder, token="", qsystem=qsystem, qcode=qcode, qproject=qproject,
+        qdocument=qdocument, qcoding=qcoding, qmemo=qmemo)
 
 
 @pytest.fixture
@@ -235,6 +252,11 @@ def outsiders(world):
 #: in part (e.g. the programme's instruments for its coordinators), so only the other programme's
 #: people and anonymous visitors are outsiders there
 SAME_PROGRAMME = {"oscar", "petra", "conrad"}
+#: routes of things the whole programme shares though their address does not start with p/:
+#: a programme's category system (its municipalities' local codes are shown only to those who
+#: see the municipality: tests/qualitative)
+PROGRAMME_LEVEL = {"qualitative:system", "qualitative:code_create", "qualitative:export_qdc",
+                   "qualitative:import_qdc"}
 
 
 def _refused(response) -> bool:
@@ -253,7 +275,7 @@ def test_every_route_refuses_people_of_other_tenants(world, target, outsiders):
     for (name, route), _defaults in routes():
         if name in PUBLIC or name.startswith(PUBLIC_PREFIXES):
             continue
-        programme_level = route.startswith("p/")
+        programme_level = route.startswith("p/") or name in PROGRAMME_LEVEL
         for key, (user, client) in outsiders.items():
             if programme_level and key in SAME_PROGRAMME:
                 continue

@@ -15,7 +15,7 @@ def people_of(programme, *, cluster=None, municipality=None):
     participants of its municipalities."""
     return get_user_model().objects.filter(
         pk__in=_member_ids(programme, cluster=cluster, municipality=municipality)).order_by(
-        "name", "email")
+        "display_name", "email")
 
 
 def _member_ids(programme, *, cluster, municipality):
@@ -33,7 +33,7 @@ def _member_ids(programme, *, cluster, municipality):
 
 class CoderChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.name or obj.email
+        return str(obj)
 
 
 class ProjectForm(forms.ModelForm):

@@ -184,10 +184,15 @@ def system_detail(request, pk):
     system = _system(request, pk)
     keeps = rules.test_rule("qualitative.keep_system", request.user, system)
     local = [] if keeps else _local_choices(request, system)
+    seen = None if request.scope.is_institute_staff(system.programme_id) else set(
+        request.scope.municipalities().values_list("pk", flat=True))
+    tree = [n for n in selectors.code_tree(system) if seen is None
+            or n.code.municipality_id is None or n.code.municipality_id in seen]
+    history = [h for h in CodeChange.objects.filter(system=system).select_related(
+        "actor", "code")[:100] if seen is None or h.code is None
+        or h.code.municipality_id is None or h.code.municipality_id in seen]
     return render(request, "qualitative/system.html", {
-        "system": system, "programme": system.programme,
-        "tree": selectors.code_tree(system),
-        "history": CodeChange.objects.filter(system=system).select_related("actor")[:100],
+        "system": system, "programme": system.programme, "tree": tree, "history": history,
         "projects": selectors.projects_visible(scope=request.scope, user=request.user,
                                                programme=system.programme).filter(system=system),
         "keeps": keeps, "adds_local": bool(local)})
@@ -226,6 +231,8 @@ def _code(request, pk):
     code = get_in_scope(Code.objects.select_related("system__programme", "parent",
                                                     "municipality"), pk=pk, active=True)
     require_rule("qualitative.view_system", request.user, code.system)
+    if code.municipality_id and not request.scope.sees_municipality(code.municipality):
+        raise Http404  # a municipality's local code is its own
     return code
 
 
@@ -248,7 +255,9 @@ def code_edit(request, pk):
                 return redirect(f"{_system_url(code.system)}#code-{code.pk}")
     return render(request, "qualitative/code.html", {
         "code": code, "system": code.system, "programme": code.system.programme, "form": form,
-        "editable": editable, "merge_form": MergeForm(code=code), "split_form": SplitForm(),
+        "editable": editable, "keeps": rules.test_rule("qualitative.keep_system", request.user,
+                                                       code.system),
+        "merge_form": MergeForm(code=code), "split_form": SplitForm(),
         "memos": code.memos.select_related("author", "project"),
         "history": CodeChange.objects.filter(code=code).select_related("actor")[:50],
         "origins": selectors.code_origins(code, user=request.user)}, status=_status(form))

@@ -302,5 +302,5 @@ def consensus(request, pk):
 
 
 def _coder_names(project, keys):
-    people = {str(u.pk): (u.name or u.email) for u in project.coders.all()}
+    people = {str(u.pk): str(u) for u in project.coders.all()}
     return [people.get(k, "?") for k in keys]

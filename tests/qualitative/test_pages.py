@@ -1,0 +1,114 @@
+"""The project, category system and memo pages per role, and their forms with bad input."""
+
+import pytest
+from django.urls import reverse
+
+from qdialog.qualitative import system
+from qdialog.qualitative.models import Memo, Project
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["alice", "carol", "mia", "paul", "oscar", "zoe"]
+
+
+def _expect(qd, name):
+    urls = {
+        "project": (reverse("qualitative:project", args=[qd.project.pk]),
+                    {"alice": 200, "carol": 200}),
+        "settings": (reverse("qualitative:project_settings", args=[qd.project.pk]),
+                     {"alice": 200}),
+        "agreement": (reverse("qualitative:agreement", args=[qd.project.pk]),
+                      {"alice": 200, "carol": 200}),
+        "system": (reverse("qualitative:system", args=[qd.system.pk]),
+                   {"alice": 200, "carol": 200, "mia": 200, "oscar": 200}),
+        "code": (reverse("qualitative:code", args=[qd.cooperation.pk]),
+                 {"alice": 200, "carol": 200, "mia": 200, "oscar": 200}),
+        "index": (reverse("qualitative:programme", args=["alpha"]),
+                  {"alice": 200, "carol": 200, "mia": 200, "paul": 200, "oscar": 200}),
+        "create": (reverse("qualitative:project_create", args=["alpha"]),
+                   {"alice": 200, "carol": 200, "mia": 200, "oscar": 200}),
+    }
+    return urls[name]
+
+
+@pytest.mark.parametrize("page", ["project", "settings", "agreement", "system", "code", "index",
+                                  "create"])
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_per_role(qd, client_for, page, role):
+    url, allowed = _expect(qd, page)
+    assert client_for(role).get(url).status_code == allowed.get(role, 404)
+
+
+@pytest.mark.parametrize("page", ["project", "system", "index"])
+def test_pages_need_login(qd, client, page):
+    url, _allowed = _expect(qd, page)
+    assert client.get(url).status_code == 302
+
+
+def test_programme_page_lists_only_projects_one_runs_or_codes(qd, client_for):
+    assert qd.project.title in client_for("carol").get(
+        reverse("qualitative:programme", args=["alpha"])).content.decode()
+    assert qd.project.title not in client_for("mia").get(
+        reverse("qualitative:programme", args=["alpha"])).content.decode()
+
+
+def test_create_a_municipal_project(qd, client_for, world):
+    url = reverse("qualitative:project_create", args=["alpha"])
+    response = client_for("mia").post(url, {
+        "title": "Interviews M1", "level": f"municipality:{world.m1.pk}",
+        "system": qd.system.pk, "unit": "sentence", "min_overlap": 50,
+        "coders": [world.people["mia"].pk, world.people["paul"].pk]})
+    assert response.status_code == 302
+    project = Project.objects.get(title="Interviews M1")
+    assert project.municipality == world.m1 and project.coders.count() == 2
+
+
+@pytest.mark.parametrize("data", [
+    {"title": "", "level": "programme", "unit": "sentence", "min_overlap": 50},
+    {"title": "X", "level": "programme", "unit": "sentence", "min_overlap": 0},
+    {"title": "X", "level": "municipality:999999", "unit": "sentence", "min_overlap": 50},
+])
+def test_project_form_refuses_bad_input(qd, client_for, data):
+    url = reverse("qualitative:project_create", args=["alpha"])
+    response = client_for("alice").post(url, {**data, "system": qd.system.pk,
+                                              "question": "Was hilft?"})
+    assert response.status_code == 400
+    assert "Was hilft?" in response.content.decode()
+    assert Project.objects.count() == 1
+
+
+def test_coders_outside_the_level_are_refused(qd, client_for, world):
+    url = reverse("qualitative:project_create", args=["alpha"])
+    response = client_for("mia").post(url, {
+        "title": "M1", "level": f"municipality:{world.m1.pk}", "system": qd.system.pk,
+        "unit": "sentence", "min_overlap": 50, "coders": [world.people["oscar"].pk]})
+    assert response.status_code == 400
+    assert Project.objects.count() == 1
+
+
+def test_local_codes_of_other_municipalities_stay_hidden(qd, client_for, world):
+    local = system.code_create(actor=world.people["mia"], system=qd.system,
+                               name="Nur-M1-Code", municipality=world.m1)
+    assert "Nur-M1-Code" in client_for("mia").get(
+        reverse("qualitative:system", args=[qd.system.pk])).content.decode()
+    assert "Nur-M1-Code" not in client_for("oscar").get(
+        reverse("qualitative:system", args=[qd.system.pk])).content.decode()
+    assert client_for("oscar").get(reverse("qualitative:code", args=[local.pk])
+                                   ).status_code == 404
+
+
+def test_memos_on_project_document_and_code(qd, client_for):
+    url = reverse("qualitative:memo_add", args=[qd.project.pk])
+    client = client_for("carol")
+    assert client.post(url, {"text": "Erster Eindruck"}).status_code == 302
+    assert client.post(url, {"text": "Zur Stelle", "document": qd.transcript.pk}
+                       ).status_code == 302
+    assert client.post(url, {"text": "Zum Code", "code": qd.cooperation.pk}).status_code == 302
+    assert client.post(url, {"text": "  "}).status_code == 400
+    assert client_for("paul").post(url, {"text": "x"}).status_code == 404
+    assert Memo.objects.count() == 3
+    memo = Memo.objects.get(text="Zum Code")
+    assert client_for("alice").post(reverse("qualitative:memo", args=[memo.pk]),
+                                    {"text": "fremd"}).status_code == 404
+    assert client.post(reverse("qualitative:memo_delete", args=[memo.pk])).status_code == 302
+    assert Memo.objects.count() == 2
