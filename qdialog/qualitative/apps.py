@@ -6,3 +6,8 @@ class QualitativeConfig(AppConfig):
     name = "qdialog.qualitative"
     label = "qualitative"
     verbose_name = _("Qualitative analysis")
+
+    def ready(self):
+        from qdialog.core.registry import demo_steps
+
+        demo_steps.register("qdialog.qualitative.demo.step", order=65)

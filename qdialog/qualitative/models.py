@@ -63,7 +63,7 @@ class Code(models.Model):
 
     system = models.ForeignKey(CategorySystem, on_delete=models.CASCADE, related_name="codes",
                                verbose_name=_("category system"))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+    parent = models.ForeignKey("self", on_delete=models.RESTRICT, null=True, blank=True,
                                related_name="children", verbose_name=_("parent code"))
     name = models.CharField(_("name"), max_length=120)
     definition = models.TextField(_("definition"), blank=True)
@@ -149,7 +149,7 @@ class Project(models.Model):
                                      verbose_name=_("municipality"))
     title = models.CharField(_("title"), max_length=200)
     question = models.TextField(_("research question"), blank=True)
-    system = models.ForeignKey(CategorySystem, on_delete=models.PROTECT, related_name="projects",
+    system = models.ForeignKey(CategorySystem, on_delete=models.RESTRICT, related_name="projects",
                                verbose_name=_("category system"))
     coders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
                                     verbose_name=_("coders"))
@@ -256,7 +256,7 @@ class Coding(models.Model):
     consensus round, by the coders together (kept apart from their own)."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="codings")
-    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="codings")
+    code = models.ForeignKey(Code, on_delete=models.RESTRICT, related_name="codings")
     coder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               related_name="+")
     round = models.CharField(max_length=10, choices=Round.choices, default=Round.OWN)
