@@ -55,3 +55,8 @@ network_participation = Registry("network participation")
 #: notifications.services.notify (e.g. incidents: "n reports wait for the anonymity check" –
 #: counted once a day, so no notice ties a report to the moment it came in)
 daily_notices = Registry("daily notices")
+#: the free texts a coordinator released, for the qualitative analysis (reports/material.py):
+#: source(*, waves, municipality_ids=None, groups=False) -> [{"wave_id", "municipality_id",
+#: "variable", "text", "fingerprint", "groups"}], "groups" being the (perspective, professional
+#: system) pairs of the answer sets that hold the text (only asked for with groups=True)
+released_texts = Registry("released free texts")
