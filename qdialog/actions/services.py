@@ -18,7 +18,8 @@ from . import csvio, selectors
 from .models import Action, ActionStatus, Origin, ProgressNote
 
 ORIGIN_FIELDS = {"decision": Origin.DECISION, "recommendation": Origin.CASE_REVIEW,
-                 "report": Origin.REPORT, "wave": Origin.SURVEY, "standard": Origin.STANDARD}
+                 "report": Origin.REPORT, "wave": Origin.SURVEY, "standard": Origin.STANDARD,
+                 "code": Origin.QUALITATIVE, "coding": Origin.QUALITATIVE}
 
 
 @transaction.atomic
@@ -26,10 +27,14 @@ def action_create(*, actor, municipality, fields: dict, **origin) -> Action:
     """A new action; `origin` may name the decision, case-review recommendation, near-miss
     report or survey wave it comes from (each must belong to the same municipality)."""
     action = Action(municipality=municipality, **fields)
+    if origin.get("coding") is not None:  # a passage: its code is the origin too
+        origin.setdefault("code", origin["coding"].code)
     for name, obj in origin.items():
         if obj is None:
             continue
-        if _municipality_of(obj) != municipality.pk:
+        if name == "code" and obj.municipality_id is None:
+            pass  # a code of the programme's category system serves every municipality
+        elif _municipality_of(obj) != municipality.pk:
             raise ValidationError(_("The origin belongs to another municipality."))
         setattr(action, name, obj)
         action.origin = ORIGIN_FIELDS[name]
@@ -52,6 +57,8 @@ def _tell_responsible(action, actor) -> None:
 
 
 def _municipality_of(obj):
+    if hasattr(obj, "document"):  # a passage of the qualitative analysis
+        return obj.document.municipality_id
     if hasattr(obj, "event"):  # a decision
         process = obj.event.process
         return process.municipality_id

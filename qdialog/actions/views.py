@@ -17,6 +17,7 @@ from qdialog.casereviews.models import Recommendation
 from qdialog.core.access import INVALID, form_changes, require_rule
 from qdialog.incidents.models import IncidentReport
 from qdialog.processes.models import Decision
+from qdialog.qualitative.models import Code, Coding
 from qdialog.standards.models import Standard
 from qdialog.tenancy.scope import get_in_scope, municipality_in_scope
 
@@ -35,7 +36,7 @@ def _action(request, pk):
         municipality__in=request.scope.municipalities()).select_related(
         "municipality__programme", "municipality__cluster", "responsible_organisation",
         "responsible_person", "decision__event", "recommendation__review", "report", "wave",
-        "standard"),
+        "standard", "code", "coding__document"),
         pk=pk)
 
 
@@ -131,6 +132,8 @@ def _origin(request, municipality):
         ("recommendation", Recommendation, "casereviews.lead", lambda o: o.review),
         ("report", IncidentReport, "incidents.review", lambda o: o.system),
         ("standard", Standard, "standards.manage", lambda o: o.municipality),
+        ("coding", Coding, "qualitative.read_document", lambda o: o.document),
+        ("code", Code, "qualitative.view_system", lambda o: o.system),
     ]:
         if source.get(name):
             obj = get_in_scope(model.objects.all(), pk=source.get(name))
@@ -158,6 +161,11 @@ def _prefill(name, obj):
         return {"title": obj.publication_title or str(obj)}
     if name == "standard":
         return {"title": obj.title, "origin_detail": obj.get_area_display()}
+    if name == "coding":
+        return {"title": obj.code.name, "description": f"„{_short(obj.passage, 600)}“",
+                "origin_detail": obj.document.title[:200]}
+    if name == "code":
+        return {"title": obj.name, "description": obj.definition}
     return {}
 
 
@@ -206,6 +214,8 @@ def _origin_visible(user, action):
         return rules.test_rule("casereviews.read_summary", user, action.recommendation.review)
     if action.standard_id:
         return True
+    if action.coding_id:
+        return rules.test_rule("qualitative.read_document", user, action.coding.document)
     if action.report_id:
         return (action.report.status == "published"
                 or rules.test_rule("incidents.review", user, action.report.system))

@@ -14,8 +14,18 @@ from qdialog.core.audit import instance_update, log_action
 from qdialog.core.identifiers import find_identifiers
 from qdialog.core.models import AuditAction
 from qdialog.core.notes import note
+from qdialog.standards.services import comment_add
 
-from .models import Code, CoderProgress, Coding, Document, DocumentKind, Memo, Project, Round
+from .models import (
+    Code,
+    CoderProgress,
+    Coding,
+    CommentOrigin,
+    Document,
+    Memo,
+    Project,
+    Round,
+)
 
 TEXT_LIMIT = 400_000
 
@@ -355,4 +365,18 @@ def consensus_adopt_agreed(*, actor, document: Document, agreed) -> int:
     return made
 
 
-KINDS_FROM_UPLOAD = (DocumentKind.TRANSCRIPT,)
+# --- into the loop ------------------------------------------------------------------------------
+@transaction.atomic
+def comment_from(*, actor, coding: Coding, standard, field: str, paragraph: int,
+                 text: str) -> CommentOrigin:
+    """A comment on a paragraph of a standard that grows out of a coded passage; the comment
+    shows its origin, the code lists what came of it."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write the comment first.")})
+    comment = comment_add(actor=actor, standard=standard, field=field, paragraph=paragraph,
+                          text=text)
+    origin = CommentOrigin.objects.create(comment=comment, code=coding.code, coding=coding)
+    log_action(actor=actor, action=AuditAction.CREATE, obj=coding.document, summary=note(
+        gettext_noop("passage coded %(code)s taken into a comment on %(standard)s"),
+        code=coding.code.name, standard=standard.title))
+    return origin

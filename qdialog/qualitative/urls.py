@@ -31,6 +31,8 @@ urlpatterns = [
     path("qualitative/documents/<int:pk>/finish/", views_coding.finish, name="finish"),
     path("qualitative/documents/<int:pk>/consensus/", views_coding.consensus, name="consensus"),
     path("qualitative/codings/<int:pk>/", views_coding.coding_edit, name="coding"),
+    path("qualitative/codings/<int:pk>/comment/", views_coding.comment_from,
+         name="comment_from"),
     path("qualitative/projects/<int:pk>/agreement/", views_coding.agreement, name="agreement"),
 ] + urls_analysis.urlpatterns + urls_exchange.urlpatterns + urls_material.urlpatterns
 

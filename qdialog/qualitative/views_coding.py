@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, require_rule
+from qdialog.core.notes import field_labels
+from qdialog.standards.models import TEXT_FIELDS, Standard
 from qdialog.tenancy.scope import get_in_scope
 
 from . import selectors, services
@@ -102,6 +104,8 @@ def _page(request, document, *, form=None, status=200, round_=Round.OWN):
         "can_manage": rules.test_rule("qualitative.manage_project", request.user, project),
         "blind": blind, "finished_me": finished_me, "memos": memos, "memo_form": MemoForm(),
         "tree": tree, "round": round_,
+        "can_act": bool(document.municipality_id and request.scope.manages_municipality(
+            document.municipality)),
         "double_done": document.double_coding and not blind,
         "findings": list(enumerate(document.findings))}, status=status)
 
@@ -304,3 +308,54 @@ def consensus(request, pk):
 def _coder_names(project, keys):
     people = {str(u.pk): str(u) for u in project.coders.all()}
     return [people.get(k, "?") for k in keys]
+
+
+class CommentForm(forms.Form):
+    target = forms.ChoiceField(label=gettext_lazy("Paragraph"))
+    text = forms.CharField(label=gettext_lazy("Comment"), max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, standards, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices, self.targets = [], {}
+        for standard in standards:
+            options = []
+            labels = dict(zip(TEXT_FIELDS, field_labels(standard, TEXT_FIELDS), strict=True))
+            for field in TEXT_FIELDS:
+                for index, paragraph in enumerate(standard.paragraphs(field)):
+                    key = f"{standard.pk}:{field}:{index}"
+                    self.targets[key] = (standard, field, index)
+                    options.append((key, f"{labels[field]} ¶{index + 1}: {paragraph[:60]}"))
+            if options:
+                choices.append((standard.title, options))
+        self.fields["target"].choices = choices
+
+
+@login_required
+def comment_from(request, pk):
+    """Take a coded passage into a comment on a paragraph of one of the municipality's standards
+    open for comments."""
+    coding = get_in_scope(Coding.objects.select_related("document__project", "code",
+                                                        "document__municipality"), pk=pk)
+    document = coding.document
+    require_rule("qualitative.read_document", request.user, document)
+    if document.municipality_id is None:
+        raise Http404
+    standards = [s for s in Standard.objects.filter(municipality=document.municipality)
+                 .order_by("title") if rules.test_rule("standards.draft", request.user, s)]
+    form = CommentForm(request.POST or None, standards=standards,
+                       initial={"text": f"„{coding.passage[:600]}“ ({coding.code.name})"})
+    if request.method == "POST" and form.is_valid():
+        standard, field, index = form.targets[form.cleaned_data["target"]]
+        try:
+            services.comment_from(actor=request.user, coding=coding, standard=standard,
+                                  field=field, paragraph=index, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The comment was added to the standard."))
+            return redirect(reverse("standards:detail", args=[standard.pk]) + "#text")
+    return render(request, "qualitative/comment_from.html", {
+        "coding": coding, "document": document, "project": document.project,
+        "programme": document.project.programme, "form": form, "standards": standards},
+        status=INVALID if form.is_bound and form.errors else 200)

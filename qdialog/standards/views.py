@@ -72,7 +72,8 @@ def standard_create(request, pk):
 
 def _paragraphs(standard):
     comments, amendments = {}, {}
-    for c in standard.comments.select_related("author"):
+    for c in standard.comments.select_related("author", "qualitative_origin__code",
+                                              "qualitative_origin__coding__document"):
         comments.setdefault((c.field, c.paragraph), []).append(c)
     for a in standard.amendments.select_related("author", "decided_by"):
         a.diff = selectors.diff(a.original, a.proposal)

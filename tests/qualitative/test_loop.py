@@ -1,0 +1,62 @@
+"""Into the loop: a code or passage becomes the origin of an action or of a comment on a
+standard, linked both ways."""
+
+import pytest
+from django.urls import reverse
+
+from qdialog.actions.models import Action, Origin
+from qdialog.qualitative import selectors, services
+from qdialog.qualitative.models import CommentOrigin
+from qdialog.standards import services as standards
+from tests.standards.test_standards import FIELDS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coding(qd):
+    return services.codings_add(actor=qd.alice, document=qd.transcript, codes=[qd.cooperation],
+                                start=0, end=36)[0]
+
+
+def test_action_from_a_passage(qd, coding, client_for, world):
+    url = reverse("actions:create", args=[world.m1.pk]) + f"?coding={coding.pk}"
+    page = client_for("alice").get(url)
+    assert page.status_code == 200 and "Wir telefonieren oft" in page.content.decode()
+    response = client_for("alice").post(url, {"title": "Schule einbinden", "priority": "medium",
+                                              "coding": coding.pk,
+                                              "status": "planned"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action = Action.objects.get(title="Schule einbinden")
+    assert action.origin == Origin.QUALITATIVE
+    assert action.coding == coding and action.code == qd.cooperation
+    detail = client_for("alice").get(reverse("actions:detail", args=[action.pk])).content.decode()
+    assert reverse("qualitative:document", args=[qd.transcript.pk]) in detail
+    origins = selectors.code_origins(qd.cooperation, user=world.people["alice"])
+    assert origins["actions"] == [action]
+    code_page = client_for("alice").get(reverse("qualitative:code", args=[qd.cooperation.pk]))
+    assert "Schule einbinden" in code_page.content.decode()
+
+
+def test_action_from_a_passage_is_refused_to_those_who_cannot_read_it(coding, client_for,
+                                                                       world):
+    url = reverse("actions:create", args=[world.m1.pk]) + f"?coding={coding.pk}"
+    assert client_for("mia").get(url).status_code == 404  # not a coder of the project
+
+
+def test_comment_from_a_passage(qd, coding, client_for, world):
+    standard = standards.standard_create(actor=world.people["mia"], municipality=world.m1,
+                                         fields=FIELDS)
+    url = reverse("qualitative:comment_from", args=[coding.pk])
+    page = client_for("alice").get(url)
+    assert page.status_code == 200
+    assert client_for("alice").post(url, {"target": f"{standard.pk}:text:99", "text": "x"}
+                                    ).status_code == 400
+    response = client_for("alice").post(url, {"target": f"{standard.pk}:text:0",
+                                              "text": "Das sagen die Fachkräfte."})
+    assert response.status_code == 302
+    origin = CommentOrigin.objects.get()
+    assert origin.coding == coding and origin.comment.text == "Das sagen die Fachkräfte."
+    detail = client_for("mia").get(reverse("standards:detail", args=[standard.pk]))
+    assert reverse("qualitative:code", args=[qd.cooperation.pk]) in detail.content.decode()
+    assert client_for("paul").get(url).status_code == 404
