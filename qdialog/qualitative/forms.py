@@ -46,7 +46,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["title", "question", "system", "unit", "min_overlap"]
+        fields = ["title", "question", "system", "unit", "min_overlap", "in_reports"]
         widgets = {"question": TEXTAREA}
 
     def __init__(self, *args, programme, scope, levels=True, **kwargs):
@@ -75,7 +75,7 @@ class ProjectForm(forms.ModelForm):
         else:
             self.fields["coders"].queryset = people_of(programme)
         self.order_fields(["title", "level", "question", "system", "coders", "unit",
-                           "min_overlap"])
+                           "min_overlap", "in_reports"])
 
     def owner(self):
         value = self.cleaned_data["level"]

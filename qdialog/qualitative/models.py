@@ -161,6 +161,11 @@ class Project(models.Model):
         _("minimum overlap (%)"), default=50,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("A unit counts as coded when a coding covers at least this share of it."))
+    in_reports = models.BooleanField(
+        _("show in survey reports"), default=False,
+        help_text=_("The survey reports of the programme then carry a section \"What "
+                    "participants say\" with this project's codes and chosen quotes of released "
+                    "free-text answers."))
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -262,6 +267,8 @@ class Coding(models.Model):
     round = models.CharField(max_length=10, choices=Round.choices, default=Round.OWN)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    #: chosen as a quote for the reports' section "What participants say" (released texts only)
+    quote = models.BooleanField(_("quote in reports"), default=False)
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -253,3 +253,47 @@ def disagreements_of(document: Document):
                 rows.append({"span": span, "text": span.text(document.text), "code": code,
                              "votes": [votes[c] for c in coders], "settled": settled})
     return {"coders": coders, "rows": rows, "agreed": agreed, "consensus": consensus}
+
+
+# --- the reports' section "What participants say" -----------------------------------------------
+@dataclass
+class Voice:
+    code: Code
+    quotes: list  # [(text, source)]: the passage and the document's source key
+
+
+def report_voices(*, wave, municipality_ids=None) -> list[Voice]:
+    """The codes of the programme's projects shown in reports, as far as they were given to the
+    released free-text answers of `wave` (of the municipalities `municipality_ids`), most
+    frequent first, with the passages chosen as quotes.
+
+    Disclosure: a free-text answer stems from one respondent, so a code's number of answers is
+    a count of people. No number is shown – a code appears only when at least the wave's
+    minimum group size of answers (and never fewer than 3) carry it, so that no small group can
+    be recovered, not even by subtracting one report from another; the order says the rest."""
+    floor = max(3, wave.min_group_size)
+    documents = Document.objects.filter(
+        project__programme_id=wave.programme_id, project__in_reports=True, kind="free_text",
+        source__startswith=f"text:{wave.pk}:")
+    if municipality_ids is not None:
+        documents = documents.filter(municipality_id__in=municipality_ids)
+    codings = Coding.objects.filter(document__in=documents).filter(
+        Q(document__double_coding=False, round=Round.OWN)
+        | Q(document__double_coding=True, round=Round.CONSENSUS)).select_related("code")
+    answers: dict[int, set] = defaultdict(set)
+    quotes: dict[int, list] = defaultdict(list)
+    codes: dict[int, Code] = {}
+    texts = dict(documents.values_list("pk", "text"))
+    sources = dict(documents.values_list("pk", "source"))
+    for c in codings:
+        if c.code.municipality_id and municipality_ids is not None \
+                and c.code.municipality_id not in municipality_ids:
+            continue  # another municipality's local code
+        codes[c.code_id] = c.code
+        answers[c.code_id].add(c.document_id)
+        if c.quote:
+            quotes[c.code_id].append((texts[c.document_id][c.start:c.end].strip(),
+                                      sources[c.document_id]))
+    shown = [pk for pk, docs in answers.items() if len(docs) >= floor]
+    shown.sort(key=lambda pk: (-len(answers[pk]), codes[pk].name))
+    return [Voice(codes[pk], sorted(set(quotes[pk]))) for pk in shown]

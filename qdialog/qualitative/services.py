@@ -22,23 +22,27 @@ from .models import (
     Coding,
     CommentOrigin,
     Document,
+    DocumentKind,
     Memo,
     Project,
     Round,
 )
 
 TEXT_LIMIT = 400_000
+#: what may be quoted in reports: material a person has released or published already
+QUOTABLE = (DocumentKind.FREE_TEXT, DocumentKind.INCIDENT)
 
 
 # --- projects ----------------------------------------------------------------------------------
 @transaction.atomic
 def project_create(*, actor, programme, system, title, cluster=None, municipality=None,
-                   question="", unit="sentence", min_overlap=50, coders=()) -> Project:
+                   question="", unit="sentence", min_overlap=50, coders=(),
+                   in_reports=False) -> Project:
     if system.programme_id != programme.pk:
         raise ValidationError({"system": _("Choose a category system of this programme.")})
     project = Project(programme=programme, cluster=cluster, municipality=municipality,
                       title=title.strip(), question=question, system=system, unit=unit,
-                      min_overlap=min_overlap)
+                      min_overlap=min_overlap, in_reports=in_reports)
     project.full_clean()
     project.save()
     project.coders.set(coders)
@@ -51,7 +55,7 @@ def project_create(*, actor, programme, system, title, cluster=None, municipalit
 @transaction.atomic
 def project_update(*, actor, project: Project, coders=None, **fields) -> Project:
     fields = {k: v for k, v in fields.items()
-              if k in ("title", "question", "unit", "min_overlap")}
+              if k in ("title", "question", "unit", "min_overlap", "in_reports")}
     instance_update(actor=actor, instance=project, fields=fields,
                     summary=note(gettext_noop("coding project %(title)s changed"),
                                  title=fields.get("title", project.title)))
@@ -98,10 +102,23 @@ def document_add(*, actor, project: Project, kind: str, title: str, text: str, s
     return document
 
 
-def _assert_uncoded(document: Document):
-    if document.codings.exists():
-        raise ValidationError(_("The document has codings already; its text can no longer "
-                                "change."))
+def _shift_codings(document: Document, start: int, end: int, length: int) -> None:
+    """Keep codings on their words when [start, end) is replaced by `length` characters (an
+    imported document may carry codings before its flagged passages are replaced)."""
+    delta = length - (end - start)
+
+    def moved(position, is_end):
+        if position >= end:
+            return position + delta
+        if position <= start:
+            return position
+        return start + length if is_end else start
+
+    for coding in document.codings.filter(end__gt=start):
+        coding.start, coding.end = moved(coding.start, False), moved(coding.end, True)
+        if coding.end <= coding.start:
+            coding.end = coding.start + max(length, 1)
+        coding.save(update_fields=["start", "end"])
 
 
 @transaction.atomic
@@ -109,7 +126,6 @@ def finding_resolve(*, actor, document: Document, index: int, replacement: str |
     """Replace the flagged passage `index` by `replacement` (e.g. "[Name]"), or confirm it when
     `replacement` is None. The text is checked again after a replacement."""
     document = Document.objects.select_for_update().get(pk=document.pk)
-    _assert_uncoded(document)
     try:
         finding = document.findings[index]
     except (IndexError, TypeError):
@@ -127,6 +143,7 @@ def finding_resolve(*, actor, document: Document, index: int, replacement: str |
         if document.text[start:end] != finding["text"]:
             raise ValidationError(_("The text has changed; reload the page."))
         document.text = document.text[:start] + replacement + document.text[end:]
+        _shift_codings(document, start, end, len(replacement))
         confirmed = {(f["kind"], f["text"]) for f in document.findings if f.get("confirmed")}
         findings = []
         for f in _findings(document.text):
@@ -234,8 +251,20 @@ def codings_add(*, actor, document: Document, codes: list[Code], start, end,
 
 @transaction.atomic
 def coding_update(*, actor, coding: Coding, code: Code | None = None, start=None,
-                  end=None) -> Coding:
+                  end=None, quote: bool | None = None) -> Coding:
     document = coding.document
+    if quote is not None and quote != coding.quote:
+        if quote and document.kind not in QUOTABLE:
+            raise ValidationError({"quote": _("Only released free-text answers and published "
+                                              "near-miss reports are quoted in reports.")})
+        coding.quote = quote
+        if code is None and start is None and end is None:  # choosing quotes stays open
+            coding.save(update_fields=["quote"])
+            log_action(actor=actor, action=AuditAction.UPDATE, obj=document, summary=note(
+                gettext_noop("passage in %(title)s chosen as a quote") if quote
+                else gettext_noop("passage in %(title)s no longer a quote"),
+                title=document.title))
+            return coding
     _check_open(document, actor, coding.round)
     if code is not None:
         _check_code(document, code)

@@ -36,12 +36,3 @@ urlpatterns = [
     path("qualitative/projects/<int:pk>/agreement/", views_coding.agreement, name="agreement"),
 ] + urls_analysis.urlpatterns + urls_exchange.urlpatterns + urls_material.urlpatterns
 
-# TEMPORARY while the helpers' pages are written
-_have = {p.name for p in urlpatterns}
-for _name, _route in [("retrieval", "qualitative/projects/<int:pk>/passages/"),
-                      ("frequencies", "qualitative/projects/<int:pk>/frequencies/"),
-                      ("exchange", "qualitative/projects/<int:pk>/exchange/"),
-                      ("export_qdc", "qualitative/systems/<int:pk>/codebook.qdc"),
-                      ("import_qdc", "qualitative/systems/<int:pk>/import/")]:
-    if _name not in _have:
-        urlpatterns.append(path(_route, views.project_detail, name=_name))

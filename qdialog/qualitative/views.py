@@ -102,6 +102,7 @@ def project_create(request, slug):
                 actor=request.user, programme=programme, system=form.cleaned_data["system"],
                 title=form.cleaned_data["title"], question=form.cleaned_data["question"],
                 unit=form.cleaned_data["unit"], min_overlap=form.cleaned_data["min_overlap"],
+                in_reports=form.cleaned_data["in_reports"],
                 coders=form.cleaned_data["coders"], **form.owner())
         except ValidationError as error:
             _apply_errors(form, error)
@@ -134,7 +135,7 @@ def project_settings(request, pk):
         services.project_update(actor=request.user, project=project,
                                 coders=form.cleaned_data["coders"],
                                 **{k: form.cleaned_data[k] for k in
-                                   ("title", "question", "unit", "min_overlap")})
+                                   ("title", "question", "unit", "min_overlap", "in_reports")})
         messages.success(request, _("The settings were saved."))
         return redirect("qualitative:project", project.pk)
     return render(request, "qualitative/project_form.html", {

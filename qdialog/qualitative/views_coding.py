@@ -145,6 +145,16 @@ def coding_add(request, pk):
 
 class ChangeForm(forms.Form):
     code = forms.ModelChoiceField(queryset=Code.objects.none(), label=gettext_lazy("Code"))
+    quote = forms.BooleanField(required=False, label=gettext_lazy("Quote this passage in reports"),
+                               help_text=gettext_lazy(
+                                   "In the section \"What participants say\" of the survey "
+                                   "reports, if the project is shown there."))
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].queryset = _code_queryset(document)
+        if document.kind not in services.QUOTABLE:
+            del self.fields["quote"]
 
 
 @login_required
@@ -156,8 +166,8 @@ def coding_edit(request, pk):
     require_rule("qualitative.code_document", request.user, document)
     if coding.round == Round.OWN and coding.coder_id != request.user.pk:
         raise Http404
-    form = ChangeForm(request.POST or None, initial={"code": coding.code_id})
-    form.fields["code"].queryset = _code_queryset(document)
+    form = ChangeForm(request.POST or None, document=document,
+                      initial={"code": coding.code_id, "quote": coding.quote})
     if request.method == "POST":
         try:
             if request.POST.get("remove"):
@@ -165,8 +175,12 @@ def coding_edit(request, pk):
                 messages.success(request, _("The coding was removed."))
                 return redirect(_url(document) + "#margin")
             if form.is_valid():
-                services.coding_update(actor=request.user, coding=coding,
-                                       code=form.cleaned_data["code"])
+                if "quote" in form.fields:
+                    services.coding_update(actor=request.user, coding=coding,
+                                           quote=form.cleaned_data["quote"])
+                if form.cleaned_data["code"] != coding.code:
+                    services.coding_update(actor=request.user, coding=coding,
+                                           code=form.cleaned_data["code"])
                 messages.success(request, _("The coding was changed."))
                 return redirect(_url(document) + "#margin")
         except ValidationError as error:

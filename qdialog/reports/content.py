@@ -23,6 +23,7 @@ from qdialog.analysis.engine import (
     wave_results,
 )
 from qdialog.analysis.overview import Overview, wave_overview
+from qdialog.qualitative.selectors import report_voices
 from qdialog.surveys import schema
 from qdialog.surveys.models import AccessCode, Wave
 
@@ -106,6 +107,8 @@ class ReportContent:
     previous: Wave | None = None
     chapters: list[Chapter] = field(default_factory=list)
     texts: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: "What participants say": codes of the qualitative analysis with their quotes
+    voices: list = field(default_factory=list)
     priorities: list = field(default_factory=list)
     overview: Overview | None = None
     created: object = None
@@ -165,6 +168,18 @@ def _texts(wave, ids, instrument, language) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _voices(wave, ids) -> list:
+    """The codes given to the wave's released free texts, with quotes only from texts that are
+    still released (a text withheld later drops out)."""
+    voices = report_voices(wave=wave, municipality_ids=ids)
+    released = set(ReleasedText.objects.filter(wave=wave, released=True).values_list(
+        "fingerprint", flat=True))
+    for voice in voices:
+        voice.quotes = [text for text, source in voice.quotes
+                        if source.rsplit(":", 1)[-1] in released]
+    return voices
+
+
 def build_content(wave, *, municipality=None, cluster=None, language="de") -> ReportContent:
     with translation.override(language):
         return _build(wave, municipality, cluster, language)
@@ -211,4 +226,5 @@ def _build(wave, municipality, cluster, language) -> ReportContent:
         codes_used=figures["used"], author=author, comparison=comparison, previous=previous,
         chapters=_chapters(results, instrument, language) if results.n_shown else [],
         texts=_texts(wave, ids, instrument, language) if results.n_shown else [],
+        voices=_voices(wave, ids) if results.n_shown else [],
         priorities=priorities, overview=overview, created=timezone.localdate())

@@ -311,6 +311,17 @@ class _Writer:
                 self.heading(question, 2)
                 for text in texts:
                     self.para(text, style="List Bullet")
+        if self.c.voices:
+            self.heading(_("What participants say"))
+            self.para(_("The codes of the qualitative analysis given to the released free-text "
+                        "answers, the most frequent first; a code is named only when enough "
+                        "answers carry it. Below each, passages chosen as quotes."))
+            for voice in self.c.voices:
+                self.heading(voice.code.name, 2)
+                if voice.code.definition:
+                    self.para(voice.code.definition)
+                for quote in voice.quotes:
+                    self.para(f"„{quote}“", style="List Bullet")
 
 
 def _question_cells(q, points) -> list[str]:

@@ -217,3 +217,21 @@ def test_code_form_refuses_duplicate_name_and_keeps_input(qd, client_for):
     assert response.status_code == 400
     assert "X y z" in response.content.decode()
     assert qd.system.codes.filter(name="Beteiligung").count() == 1
+
+
+def test_replacing_a_passage_keeps_codings_on_their_words(qd):
+    document = services.document_add(actor=qd.alice, project=qd.project, kind="transcript",
+                                     title="Import", text="Frau Müller rief an. Danach kam "
+                                     "die Schule.", check=True)
+    document.cleared = True  # as an imported document with its codings
+    document.save()
+    after = document.text.index("Danach")
+    Coding.objects.create(document=document, code=qd.cooperation, coder=qd.alice,
+                          start=after, end=len(document.text))
+    Coding.objects.create(document=document, code=qd.participation, coder=qd.alice,
+                          start=0, end=20)
+    document = services.finding_resolve(actor=qd.alice, document=document, index=0,
+                                        replacement="[Mutter]")
+    passages = {c.code.name: c.passage for c in document.codings.all()}
+    assert passages == {"Kooperation": "Danach kam die Schule.",
+                        "Beteiligung": "[Mutter] rief an."}
