@@ -3,8 +3,8 @@
 project as a project file (.qdpx: a zip with `project.qde` and its plain-text sources).
 
 - A code's definition, anchor example and coding rule share its `Description` as paragraphs
-  labelled "Definition:", "Ankerbeispiel:", "Codierregel:" ("Kodierregel:" and English labels are read too; text
-  without a label is the definition).
+  labelled "Definition:", "Ankerbeispiel:", "Codierregel:" ("Kodierregel:" and English labels
+  are read too; text without a label is the definition).
 - Coders are `User`s with a name only, never an e-mail address, their GUID derived from the
   project's and the person's key. Consensus codings belong to a user of their own ("Konsens", id
   "qdialog:consensus"); on import that id, or a user named "Konsens"/"Consensus", marks them.
@@ -62,8 +62,8 @@ CONSENSUS_NAMES = {"konsens", "consensus"}
 LABELS = (("definition", "Definition"), ("anchor_example", "Ankerbeispiel"),
           ("coding_rule", "Codierregel"))
 _LABEL_FIELDS = {"definition": "definition", "ankerbeispiel": "anchor_example",
-                 "anchor example": "anchor_example", "kodierregel": "coding_rule", "codierregel": "coding_rule",
-                 "coding rule": "coding_rule"}
+                 "anchor example": "anchor_example", "kodierregel": "coding_rule",
+                 "codierregel": "coding_rule", "coding rule": "coding_rule"}
 _LABEL_RE = re.compile(r"^(definition|ankerbeispiel|anchor example|[kc]odierregel|coding rule)"
                        r"[ \t]*:[ \t]*", re.I | re.M)
 #: the variables qdialog writes: a document's attributes, and its municipality
