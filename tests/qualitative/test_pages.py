@@ -112,3 +112,31 @@ def test_memos_on_project_document_and_code(qd, client_for):
                                     {"text": "fremd"}).status_code == 404
     assert client.post(reverse("qualitative:memo_delete", args=[memo.pk])).status_code == 302
     assert Memo.objects.count() == 2
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_document_and_project_pages_take_a_fixed_number_of_queries(qd, client_for):
+    from qdialog.qualitative import services
+
+    client = client_for("alice")
+    document_url = reverse("qualitative:document", args=[qd.transcript.pk])
+    project_url = reverse("qualitative:project", args=[qd.project.pk])
+    services.codings_add(actor=qd.alice, document=qd.transcript, codes=[qd.cooperation],
+                         start=0, end=10)
+    few = _queries(client, document_url), _queries(client, project_url)
+    for start in range(1, 40):
+        services.codings_add(actor=qd.alice, document=qd.transcript,
+                             codes=[qd.information, qd.participation], start=start,
+                             end=start + 12)
+    for n in range(10):
+        services.document_add(actor=qd.alice, project=qd.project, kind="transcript",
+                              title=f"Weiteres {n}", text="Noch ein Text.")
+    assert (_queries(client, document_url), _queries(client, project_url)) == few

@@ -1,7 +1,7 @@
 """Benchmark: the qualitative analysis at the size the issue names.
 
-    .venv/bin/python bench/bench_qualitative.py [--rounds 20]       # SQLite (a fresh file)
-    DATABASE_URL=postgres://… .venv/bin/python bench/bench_qualitative.py
+    .venv/bin/python bench/qualitative.py [--rounds 20]       # SQLite (a fresh file)
+    DATABASE_URL=postgres://… .venv/bin/python bench/qualitative.py
 
 Builds a coding project of one programme with 20 codes and 10,000 codings of record on 2,000
 free-text answers (four perspectives, three professional systems, 10 municipalities) plus one
