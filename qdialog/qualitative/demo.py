@@ -1,11 +1,27 @@
 """The demo's qualitative analysis (all fictional): the programme's category system in the
-Mayring style, a project on the baseline's free-text answers coded by the institute and the
-first model municipality's coordinator – some answers double-coded, finished, with their
-agreement and one disagreement left for the consensus discussion."""
+Mayring style with a local code, a project on the baseline's free-text answers of the first
+model municipality (released by its coordinator, as before a report) coded by the institute
+and the coordinator – four answers double-coded and finished, one of them read differently,
+for the agreement figures and the consensus discussion – two quotes for the reports, and a
+group discussion transcript whose name was replaced after the identifier check."""
 
 from __future__ import annotations
 
-from .services import coder_finish, codings_add, document_add, document_update, project_create
+from qdialog.reports.selectors import free_texts
+from qdialog.reports.services import texts_decide
+from qdialog.surveys.models import Wave
+
+from .material import gather_free_texts
+from .models import Document, Round
+from .services import (
+    coder_finish,
+    coding_update,
+    codings_add,
+    document_add,
+    document_update,
+    finding_resolve,
+    project_create,
+)
 from .system import code_create, system_create
 
 # (name, parent, definition, anchor example, coding rule)
@@ -27,25 +43,31 @@ CODES = [
      "Der Meldebogen ist zu lang.", "Wenn es um ein geregeltes Vorgehen geht."),
 ]
 
-TEXTS = [
-    ("Was sollte sich ändern?", "professional", "school",
-     "Nach einer Meldung hören wir vom Jugendamt oft nichts mehr. Eine kurze Rückmeldung "
-     "würde uns sehr helfen."),
-    ("Was sollte sich ändern?", "professional", "health",
-     "In der Klinik wissen wir nicht, wen wir am Wochenende anrufen können. Die "
-     "Bereitschaft ist schwer zu erreichen."),
-    ("Was läuft gut?", "professional", "youth_office",
-     "Die Fallberatung im Team ist verlässlich. Neue Kolleginnen brauchen aber mehr "
-     "Einarbeitung, weil viele gewechselt haben."),
-    ("Was läuft gut?", "professional", "independent_provider",
-     "Die Eltern werden inzwischen früher beteiligt. Das Hilfeplangespräch ist besser "
-     "vorbereitet."),
-    ("Was sollte sich ändern?", "professional", "school",
-     "Der Meldebogen ist zu lang und fragt Dinge, die wir nicht wissen. Ein kürzerer Bogen "
-     "wäre gut."),
-    ("Was läuft gut?", "professional", "health",
-     "Mit der Familienhebamme stimmen wir uns direkt ab. Das klappt gut."),
-]
+#: which code a baseline free text gets, by a word in it
+KEYWORDS = [("Kitas", "Zusammenarbeit"), ("Netzwerk", "Zusammenarbeit"),
+            ("Fortbildungen", "Zusammenarbeit"), ("erreichbar", "Erreichbarkeit"),
+            ("Kurze Wege", "Erreichbarkeit"), ("Rückmeldungen", "Rückmeldung"),
+            ("Übergaben", "Verfahren"), ("Fallbesprechungen", "Verfahren"),
+            ("Zeit", "Arbeitsbedingungen"), ("Eltern", "Beteiligung")]
+
+TRANSCRIPT = (
+    "Moderation: Was hat sich seit der Bestandsaufnahme verändert?\n\n"
+    "ASD: Die Rückmeldungen an die Schulen kommen jetzt meistens innerhalb einer Woche. "
+    "Frau Kaya aus der Grundschule hat das in der letzten Runde ausdrücklich gesagt.\n\n"
+    "Kita: Am Freitagnachmittag erreichen wir beim Jugendamt immer noch niemanden. "
+    "Dann warten wir bis Montag.\n\n"
+    "Schule: Die Eltern verstehen oft nicht, warum das Jugendamt kommt. Das müsste man "
+    "ihnen besser erklären.")
+
+
+def _release_baseline_texts(ctx, wave):
+    """The coordinator of the first model municipality releases its baseline free texts, as
+    before a report."""
+    entries, enough = free_texts(wave=wave, municipality=ctx.first_model)
+    if enough:
+        texts = sorted({(v.name, text) for v, text, _decision in entries})
+        texts_decide(actor=ctx.coordinator, wave=wave, municipality=ctx.first_model,
+                     texts=texts, release=True)
 
 
 def step(ctx) -> None:
@@ -66,39 +88,46 @@ def step(ctx) -> None:
     project = project_create(actor=staff, programme=ctx.programme, system=system,
                              title="Baseline: Was die Beteiligten sagen",
                              question="Wo sehen die Fachkräfte Stärken und Lücken im "
-                                      "Kinderschutz?", unit="sentence",
+                                      "Kinderschutz?", unit="sentence", in_reports=True,
                              coders=[staff, coordinator])
-    documents = []
-    for i, (question, perspective, group, text) in enumerate(TEXTS):
-        documents.append(document_add(
-            actor=staff, project=project, kind="free_text", title=f"{question} ({i + 1})",
-            text=text, source=f"demo:{i}", municipality=ctx.first_model,
-            attributes={"wave": "Baseline", "question": question, "perspective": perspective,
-                        "professional_system": group}))
-    first, second, third = documents[:3]
-    for document in (first, second, third):
+    baseline = Wave.objects.filter(programme=ctx.programme, timepoint=0).first()
+    if baseline is None:
+        return
+    _release_baseline_texts(ctx, baseline)
+    gather_free_texts(actor=staff, project=project, wave=baseline, municipality=ctx.first_model)
+    documents = list(Document.objects.filter(project=project).order_by("title", "text"))
+
+    def code_of(text):
+        return next((codes[name] for word, name in KEYWORDS if word in text),
+                    codes["Zusammenarbeit"])
+
+    # the first four answers double-coded; the coordinator reads one of them differently
+    for n, document in enumerate(documents[:4]):
         document_update(actor=staff, document=document, double_coding=True)
         document.refresh_from_db()
-    plan = {  # document -> coder -> [(code, sentence start text)]
-        first: {staff: [("Rückmeldung", "Nach einer Meldung")],
-                coordinator: [("Rückmeldung", "Nach einer Meldung"),
-                              ("Rückmeldung", "Eine kurze")]},
-        second: {staff: [("Erreichbarkeit", "In der Klinik"), ("Erreichbarkeit", "Die Bereit")],
-                 coordinator: [("Erreichbarkeit", "Die Bereit")]},
-        third: {staff: [("Verfahren", "Die Fallberatung"), ("Arbeitsbedingungen", "Neue")],
-                coordinator: [("Verfahren", "Die Fallberatung"),
-                              ("Arbeitsbedingungen", "Neue")]},
-    }
-    for document, by_coder in plan.items():
-        for coder, items in by_coder.items():
-            for code, begins in items:
-                start = document.text.index(begins)
-                end = document.text.find(".", start) + 1 or len(document.text)
-                codings_add(actor=coder, document=document, codes=[codes[code]], start=start,
-                            end=end)
-            coder_finish(actor=coder, document=document)
-    singles = [(documents[3], "Beteiligung"), (documents[4], "Verfahren"),
-               (documents[5], "Zusammenarbeit")]
-    for document, code in singles:
-        codings_add(actor=staff, document=document, codes=[codes[code]], start=0,
+        own = code_of(document.text)
+        codings_add(actor=staff, document=document, codes=[own], start=0,
                     end=len(document.text))
+        other = codes["Verfahren"] if n == 1 and own != codes["Verfahren"] else own
+        codings_add(actor=coordinator, document=document, codes=[other], start=0,
+                    end=len(document.text))
+        coder_finish(actor=staff, document=document)
+        coder_finish(actor=coordinator, document=document)
+    for document in documents[4:]:
+        [coding] = codings_add(actor=staff, document=document, codes=[code_of(document.text)],
+                               start=0, end=len(document.text))
+        if document.text.startswith(("Rückmeldungen", "Eltern")):
+            coding_update(actor=staff, coding=coding, quote=True)
+    transcript = document_add(actor=coordinator, project=project, kind="transcript",
+                              title="Gruppendiskussion Netzwerkkonferenz", text=TRANSCRIPT,
+                              municipality=ctx.first_model, check=True)
+    if transcript.findings:
+        transcript = finding_resolve(actor=coordinator, document=transcript, index=0,
+                                     replacement="[Lehrerin]")
+    for begins, code in (("Die Rückmeldungen", "Rückmeldung"),
+                         ("Am Freitagnachmittag", "Erreichbarkeit"),
+                         ("Die Eltern", "Beteiligung")):
+        start = transcript.text.index(begins)
+        end = transcript.text.find(".", start) + 1
+        codings_add(actor=coordinator, document=transcript, codes=[codes[code]], start=start,
+                    end=end, round=Round.OWN)
