@@ -8,6 +8,7 @@ class QualitativeConfig(AppConfig):
     verbose_name = _("Qualitative analysis")
 
     def ready(self):
-        from qdialog.core.registry import demo_steps
+        from qdialog.core.registry import demo_steps, shredders
 
         demo_steps.register("qdialog.qualitative.demo.step", order=65)
+        shredders.register("qdialog.qualitative.shredders.QualitativeDocuments", order=75)

@@ -16,7 +16,7 @@ MONTHS = {"null": True, "blank": True, "validators": [MaxValueValidator(1200)],
 
 #: the periods a policy holds: one per category a shredder registers (qdialog/core/shredder.py)
 PERIODS = ("answers", "free_texts", "case_reviews", "incident_reports", "audit_entries",
-           "invitation_addresses", "event_registrations")
+           "invitation_addresses", "event_registrations", "qualitative_documents")
 
 
 class RetentionPolicy(models.Model):
@@ -32,6 +32,10 @@ class RetentionPolicy(models.Model):
     event_registrations = models.PositiveIntegerField(
         _("names and e-mail addresses of event registrations"),
         **(MONTHS | {"help_text": _("Months after the event; empty keeps them.")}))
+    qualitative_documents = models.PositiveIntegerField(
+        _("documents of the qualitative analysis"),
+        **(MONTHS | {"help_text": _("Months after a document was added to a coding project "
+                                    "(with its codings and memos); empty keeps them.")}))
 
     objects = TenantManager("programme")
 

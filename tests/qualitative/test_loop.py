@@ -60,3 +60,22 @@ def test_comment_from_a_passage(qd, coding, client_for, world):
     detail = client_for("mia").get(reverse("standards:detail", args=[standard.pk]))
     assert reverse("qualitative:code", args=[qd.cooperation.pk]) in detail.content.decode()
     assert client_for("paul").get(url).status_code == 404
+
+
+def test_documents_go_with_their_retention_period(qd, coding, world):
+    import datetime as dt
+
+    from qdialog.qualitative.models import Coding, Document
+    from qdialog.retention import services as retention
+    from qdialog.retention.models import RetentionPolicy
+
+    RetentionPolicy.objects.update_or_create(programme=world.a,
+                                             defaults={"qualitative_documents": 12})
+    policy = RetentionPolicy.objects.get(programme=world.a)
+    today = qd.transcript.added_on
+    assert not retention.policy_due(policy, today=today).get("qualitative_documents")
+    later = today + dt.timedelta(days=400)
+    assert retention.policy_due(policy, today=later)["qualitative_documents"].count() == 2
+    retention.policy_apply(policy, actor=None, today=later)
+    assert not Document.objects.exists() and not Coding.objects.exists()
+    assert qd.cooperation.pk  # the category system stays
