@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from qdialog.casereviews.models import ReviewMember
 
 from . import agreement, units
-from .models import Code, CoderProgress, Coding, Document, Project, Round
+from .models import Code, CoderProgress, Coding, Document, Memo, Project, Round
 
 
 def projects_visible(*, scope, user, programme=None, municipality=None):
@@ -297,3 +297,15 @@ def report_voices(*, wave, municipality_ids=None) -> list[Voice]:
     shown = [pk for pk, docs in answers.items() if len(docs) >= floor]
     shown.sort(key=lambda pk: (-len(answers[pk]), codes[pk].name))
     return [Voice(codes[pk], sorted(set(quotes[pk]))) for pk in shown]
+
+
+def person_data(user) -> dict:
+    """What the qualitative analysis holds about a person, for their data export
+    (accounts/personal_data): the projects they code in, their memos, how many codings."""
+    return {
+        "coding_projects": [p.title for p in Project.objects.filter(coders=user)],
+        "qualitative_memos": [{"project": m.project.title, "text": m.text,
+                   "at": m.created_at.isoformat()}
+                  for m in Memo.objects.filter(author=user).select_related("project")],
+        "qualitative_codings": Coding.objects.filter(coder=user).count(),
+    }

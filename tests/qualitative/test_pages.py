@@ -140,3 +140,12 @@ def test_document_and_project_pages_take_a_fixed_number_of_queries(qd, client_fo
         services.document_add(actor=qd.alice, project=qd.project, kind="transcript",
                               title=f"Weiteres {n}", text="Noch ein Text.")
     assert (_queries(client, document_url), _queries(client, project_url)) == few
+
+
+def test_a_persons_data_export_holds_their_memos(qd, client_for):
+    from qdialog.qualitative import services
+
+    services.memo_save(actor=qd.carol, project=qd.project, text="Mein Eindruck")
+    data = client_for("carol").get(reverse("profile_data")).json()
+    assert data["qualitative_memos"][0]["text"] == "Mein Eindruck"
+    assert data["coding_projects"] == [qd.project.title]
