@@ -176,6 +176,23 @@ def document_update(*, actor, document: Document, title=None, double_coding=None
 
 
 @transaction.atomic
+def documents_double(*, actor, documents, double_coding: bool) -> tuple[int, int]:
+    """Set double coding on several documents; (changed, kept as they were because coders
+    have finished them)."""
+    changed = kept = 0
+    for document in documents:
+        if document.double_coding == double_coding:
+            continue
+        try:
+            document_update(actor=actor, document=document, double_coding=double_coding)
+        except ValidationError:
+            kept += 1
+        else:
+            changed += 1
+    return changed, kept
+
+
+@transaction.atomic
 def document_delete(*, actor, document: Document) -> None:
     Coding.objects.filter(document=document).delete()
     log_action(actor=actor, action=AuditAction.DELETE, obj=document,

@@ -21,6 +21,8 @@ urlpatterns = [
     path("qualitative/projects/<int:pk>/settings/", views.project_settings,
          name="project_settings"),
     path("qualitative/projects/<int:pk>/memos/", views.memo_add, name="memo_add"),
+    path("qualitative/projects/<int:pk>/double/", views.documents_double,
+         name="documents_double"),
     path("qualitative/memos/<int:pk>/", views.memo_edit, name="memo"),
     path("qualitative/memos/<int:pk>/delete/", views.memo_delete, name="memo_delete"),
     path("qualitative/documents/<int:pk>/", views_coding.document, name="document"),

@@ -380,3 +380,25 @@ def memo_delete(request, pk):
     services.memo_delete(actor=request.user, memo=memo)
     messages.success(request, _("The memo was removed."))
     return redirect(back)
+
+
+@login_required
+@require_POST
+def documents_double(request, pk):
+    """Choose documents for double coding (or take them back to single coding) at once."""
+    project = project_in_scope(request, pk, "qualitative.manage_project")
+    documents = list(selectors.documents_readable(scope=request.scope, user=request.user,
+                                                  project=project).filter(
+        pk__in=[v for v in request.POST.getlist("documents") if v.isdigit()]))
+    double = request.POST.get("double") == "1"
+    if not documents:
+        messages.error(request, _("Choose at least one document."))
+        return redirect("qualitative:project", project.pk)
+    changed, kept = services.documents_double(actor=request.user, documents=documents,
+                                              double_coding=double)
+    messages.success(request, (_("%(n)s documents are double-coded now.") if double
+                               else _("%(n)s documents are coded once now.")) % {"n": changed})
+    if kept:
+        messages.warning(request, _("%(n)s documents stay double-coded: coders have finished "
+                                    "them.") % {"n": kept})
+    return redirect("qualitative:project", project.pk)

@@ -149,3 +149,17 @@ def test_a_persons_data_export_holds_their_memos(qd, client_for):
     data = client_for("carol").get(reverse("profile_data")).json()
     assert data["qualitative_memos"][0]["text"] == "Mein Eindruck"
     assert data["coding_projects"] == [qd.project.title]
+
+
+def test_choose_documents_for_double_coding_at_once(qd, client_for):
+    url = reverse("qualitative:documents_double", args=[qd.project.pk])
+    data = {"documents": [qd.answer.pk, qd.transcript.pk], "double": "1"}
+    assert client_for("carol").post(url, data).status_code == 404  # a coder, not running it
+    assert client_for("alice").post(url, data).status_code == 302
+    qd.answer.refresh_from_db()
+    qd.transcript.refresh_from_db()
+    assert qd.answer.double_coding and qd.transcript.double_coding
+    assert client_for("alice").post(url, {"double": "0"}).status_code == 302  # nothing chosen
+    assert client_for("alice").post(url, {**data, "double": "0"}).status_code == 302
+    qd.answer.refresh_from_db()
+    assert not qd.answer.double_coding
