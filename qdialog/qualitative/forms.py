@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from qdialog.tenancy.models import Cluster, Membership, Municipality
@@ -102,6 +103,10 @@ class SystemForm(forms.ModelForm):
         widgets = {"description": TEXTAREA}
 
 
+COLOUR_NAMES = [_("orange"), _("teal"), _("yellow"), _("green"), _("red"), _("light blue"),
+                _("lilac"), _("salmon"), _("mint"), _("pale yellow"), _("grey blue"), _("pink")]
+
+
 class CodeForm(forms.ModelForm):
     colour = forms.ChoiceField(label=_("Colour"), choices=[(c, c) for c in COLOURS],
                                widget=forms.RadioSelect)
@@ -121,6 +126,11 @@ class CodeForm(forms.ModelForm):
 
     def __init__(self, *args, system, local_choices=(), programme_wide=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # each colour named in words beside its swatch (the name is what a screen reader reads)
+        self.fields["colour"].choices = [
+            (colour, format_html('<span class="qd-swatch" style="background:{}" '
+                                 'aria-hidden="true"></span> {}', colour, name))
+            for colour, name in zip(COLOURS, COLOUR_NAMES, strict=True)]
         if not self.instance.pk and local_choices:
             choices = [("", _("the whole programme"))] if programme_wide else []
             choices += [(str(m.pk), m.name) for m in local_choices]

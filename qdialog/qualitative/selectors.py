@@ -188,6 +188,10 @@ class Segment:
         return self.codings[0].code.colour if self.codings else ""
 
     @property
+    def count(self) -> int:
+        return len({c.code_id for c in self.codings})
+
+    @property
     def names(self) -> str:
         return ", ".join(dict.fromkeys(c.code.name for c in self.codings))
 
@@ -252,7 +256,10 @@ def disagreements_of(document: Document):
             else:
                 rows.append({"span": span, "text": span.text(document.text), "code": code,
                              "votes": [votes[c] for c in coders], "settled": settled})
-    return {"coders": coders, "rows": rows, "agreed": agreed, "consensus": consensus}
+    adopted = all(any(c.code_id == code.pk and c.start < span.end and c.end > span.start
+                      for c in consensus) for code, span in agreed)
+    return {"coders": coders, "rows": rows, "agreed": agreed, "consensus": consensus,
+            "adopted": adopted, "decided": sum(1 for r in rows if r["settled"] is not None)}
 
 
 # --- the reports' section "What participants say" -----------------------------------------------

@@ -24,6 +24,12 @@ from .forms import CodeForm, MemoForm, MergeForm, ProjectForm, SplitForm, System
 from .models import CategorySystem, Code, CodeChange, Memo, Project
 
 
+def _copy(obj):
+    """A fresh copy of a saved object for a ModelForm: validating a form writes its values onto
+    the instance, and the services must still see the values as they were to record changes."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
 def _status(form):
     return INVALID if form.is_bound and form.errors else 200
 
@@ -129,7 +135,8 @@ def project_detail(request, pk):
 @login_required
 def project_settings(request, pk):
     project = project_in_scope(request, pk, "qualitative.manage_project")
-    form = ProjectForm(request.POST or None, instance=project, programme=project.programme,
+    # the form works on a copy: the service compares the saved object with the new values
+    form = ProjectForm(request.POST or None, instance=_copy(project), programme=project.programme,
                        scope=request.scope, levels=False)
     if request.method == "POST" and form.is_valid():
         services.project_update(actor=request.user, project=project,
@@ -206,9 +213,9 @@ def code_create(request, pk):
     local = _local_choices(request, system)
     if not keeps and not local:
         raise Http404
+    initial = {k: request.GET[k] for k in ("parent", "origin") if request.GET.get(k)}
     form = CodeForm(request.POST or None, system=system, local_choices=local,
-                    programme_wide=keeps, initial={"parent": request.GET.get("parent"),
-                                                   "origin": request.GET.get("origin")})
+                    programme_wide=keeps, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             code = system_services.code_create(
@@ -241,7 +248,7 @@ def _code(request, pk):
 def code_edit(request, pk):
     code = _code(request, pk)
     editable = _edits_code(request, code)
-    form = CodeForm(request.POST or None, instance=code, system=code.system)
+    form = CodeForm(request.POST or None, instance=_copy(code), system=code.system)
     if request.method == "POST":
         if not editable:
             raise Http404

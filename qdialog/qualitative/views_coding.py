@@ -15,10 +15,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from qdialog.core.access import INVALID, require_rule
+from qdialog.core.identifiers import KINDS
 from qdialog.core.notes import field_labels
 from qdialog.standards.models import TEXT_FIELDS, Standard
 from qdialog.tenancy.scope import get_in_scope
@@ -107,7 +108,9 @@ def _page(request, document, *, form=None, status=200, round_=Round.OWN):
         "can_act": bool(document.municipality_id and request.scope.manages_municipality(
             document.municipality)),
         "double_done": document.double_coding and not blind,
-        "findings": list(enumerate(document.findings))}, status=status)
+        "consensus_begun": document.codings.filter(round=Round.CONSENSUS).exists(),
+        "findings": [(i, {**f, "label": KINDS.get(f.get("kind"), f.get("kind"))})
+                     for i, f in enumerate(document.findings)]}, status=status)
 
 
 @login_required
@@ -135,8 +138,10 @@ def coding_add(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Coded: %(count)s new coding(s).") % {"count": made}
-                             if made else _("These codings were there already."))
+            messages.success(request, ngettext("Coded: %(count)s new coding.",
+                                               "Coded: %(count)s new codings.", made)
+                             % {"count": made} if made
+                             else _("These codings were there already."))
             if request.headers.get("HX-Request"):
                 return _page(request, document)
             return redirect(_url(document) + "#margin")
@@ -234,7 +239,7 @@ class SettingsForm(forms.ModelForm):
 def document_settings(request, pk):
     document = _document(request, pk)
     require_rule("qualitative.manage_project", request.user, document.project)
-    form = SettingsForm(request.POST or None, instance=document)
+    form = SettingsForm(request.POST or None, instance=Document.objects.get(pk=document.pk))
     if request.method == "POST":
         if request.POST.get("delete"):
             project = document.project
@@ -267,9 +272,14 @@ def finish(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _page(request, document, status=INVALID)
-    messages.success(request, _("You have finished this document. The others' codings show once "
-                                "every coder has finished.") if finished
-                     else _("The document is open for your coding again."))
+    if not finished:
+        messages.success(request, _("The document is open for your coding again."))
+    elif selectors.is_blind(document):
+        messages.success(request, _("You have finished this document. The others' codings show "
+                                    "once every coder has finished."))
+    else:
+        messages.success(request, _("You were the last to finish: every coder's codings show "
+                                    "now, and the consensus discussion is open."))
     return redirect(_url(document))
 
 
@@ -300,8 +310,10 @@ def consensus(request, pk):
                 made = services.consensus_adopt_agreed(
                     actor=request.user, document=document,
                     agreed=[(code, span.start, span.end) for code, span in data["agreed"]])
-                messages.success(request, _("%(count)s agreed coding(s) taken into the "
-                                            "consensus.") % {"count": made})
+                messages.success(request, ngettext(
+                    "%(count)s agreed coding taken into the consensus.",
+                    "%(count)s agreed codings taken into the consensus.", made)
+                    % {"count": made})
             else:
                 code = get_in_scope(_code_queryset(document), pk=request.POST.get("code"))
                 services.consensus_decide(actor=request.user, document=document, code=code,

@@ -163,3 +163,37 @@ def test_choose_documents_for_double_coding_at_once(qd, client_for):
     assert client_for("alice").post(url, {**data, "double": "0"}).status_code == 302
     qd.answer.refresh_from_db()
     assert not qd.answer.double_coding
+
+
+def test_settings_and_code_edits_are_stored_and_recorded(qd, client_for):
+    from qdialog.qualitative.models import ChangeKind
+
+    client = client_for("alice")
+    response = client.post(reverse("qualitative:document_settings", args=[qd.transcript.pk]),
+                           {"title": "Gruppendiskussion", "double_coding": "on"})
+    assert response.status_code == 302
+    qd.transcript.refresh_from_db()
+    assert qd.transcript.double_coding and qd.transcript.title == "Gruppendiskussion"
+    response = client.post(reverse("qualitative:project_settings", args=[qd.project.pk]), {
+        "title": "Neuer Titel", "question": "Q", "unit": "paragraph", "min_overlap": 80,
+        "coders": [qd.alice.pk, qd.carol.pk]})
+    assert response.status_code == 302
+    qd.project.refresh_from_db()
+    assert (qd.project.title, qd.project.unit, qd.project.min_overlap) == (
+        "Neuer Titel", "paragraph", 80)
+    version = qd.system.version
+    response = client.post(reverse("qualitative:code", args=[qd.participation.pk]), {
+        "name": "Beteiligung der Familie", "colour": qd.participation.colour,
+        "origin": "deductive", "definition": "neu"})
+    assert response.status_code == 302
+    qd.system.refresh_from_db()
+    assert qd.system.version == version + 2  # renamed, and the definition changed
+    kinds = set(qd.system.changes.filter(code=qd.participation).values_list("kind", flat=True))
+    assert {ChangeKind.RENAME, ChangeKind.EDIT} <= kinds
+
+
+def test_a_new_code_needs_no_origin_ticked(qd, client_for):
+    url = reverse("qualitative:code_create", args=[qd.system.pk])
+    form = client_for("alice").get(url).content.decode()
+    assert 'value="deductive" checked' in form.replace("\n", " ") or \
+        'checked' in form.split('value="deductive"')[1][:80]

@@ -41,7 +41,19 @@
     choose(offset(range.startContainer, range.startOffset), offset(range.endContainer, range.endOffset));
     if (area) { area.setSelectionRange(parseInt(start.value, 10), parseInt(end.value, 10)); }
   });
+  if (units && !start.value && !form.querySelector("input[name=units]:checked")) {
+    units.open = false;  // with JavaScript the passage is selected in the text; units stay at hand
+  }
   if (area) {
+    // the copy of the text takes a caret (so Shift and the arrow keys select) but no edits
+    ["beforeinput", "paste", "drop", "cut"].forEach(function (kind) {
+      area.addEventListener(kind, function (event) { event.preventDefault(); });
+    });
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === "Backspace" || event.key === "Delete") {
+        event.preventDefault();
+      }
+    });
     ["select", "keyup", "mouseup"].forEach(function (kind) {
       area.addEventListener(kind, function () { choose(area.selectionStart, area.selectionEnd); });
     });
