@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -85,9 +87,39 @@ def _code_queryset(document):
     return codes.order_by("position", "name")
 
 
+def _text_html(segments) -> str:
+    """The document's text as spans cut at the codings' boundaries, each coded one in its first
+    code's colour (the page's JavaScript maps a selection back to offsets via data-start).
+    Built here rather than in the template: a document with hundreds of codings has hundreds of
+    pieces."""
+    pieces = []
+    for s in segments:
+        if s.codings:
+            count = f' data-count="{s.count}"' if s.count > 1 else ""
+            pieces.append(format_html(
+                '<span data-start="{}" class="qd-coded" style="border-bottom-color:{};'
+                ' background:{}33" title="{}"{}>{}</span>', s.start, s.colour, s.colour,
+                s.names, mark_safe(count), s.text))  # noqa: S308 - count is an int
+        else:
+            pieces.append(format_html('<span data-start="{}">{}</span>', s.start, s.text))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
+
+
+def _links(codings, document):
+    """Each coding's addresses, reversed once for the page rather than once per coding."""
+    edit = reverse("qualitative:coding", args=[0]).replace("/0/", "/{}/")
+    comment = reverse("qualitative:comment_from", args=[0]).replace("/0/", "/{}/")
+    action = (reverse("actions:create", args=[document.municipality_id]) + "?coding={}"
+              if document.municipality_id else "")
+    for c in codings:
+        c.edit_url, c.comment_url = edit.format(c.pk), comment.format(c.pk)
+        c.action_url = action.format(c.pk) if action else ""
+
+
 def _page(request, document, *, form=None, status=200, round_=Round.OWN):
     project = document.project
     shown = list(selectors.codings_shown(user=request.user, document=document, round=round_))
+    _links(shown, document)
     rows = selectors.unit_rows(document, project.unit, shown)
     can_code = rules.test_rule("qualitative.code_document", request.user, document)
     if form is None:
@@ -100,7 +132,8 @@ def _page(request, document, *, form=None, status=200, round_=Round.OWN):
     tree = selectors.code_tree(project.system, municipality=document.municipality)
     return render(request, "qualitative/document.html", {
         "document": document, "project": project, "programme": project.programme,
-        "segments": selectors.segments(document.text, shown), "codings": shown, "rows": rows,
+        "text_html": _text_html(selectors.segments(document.text, shown)), "codings": shown,
+        "rows": rows,
         "form": form, "can_code": can_code and document.cleared and not finished_me,
         "can_manage": rules.test_rule("qualitative.manage_project", request.user, project),
         "blind": blind, "finished_me": finished_me, "memos": memos, "memo_form": MemoForm(),
