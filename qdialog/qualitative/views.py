@@ -268,7 +268,19 @@ def code_edit(request, pk):
         "merge_form": MergeForm(code=code), "split_form": SplitForm(),
         "memos": code.memos.select_related("author", "project"),
         "history": CodeChange.objects.filter(code=code).select_related("actor")[:50],
-        "origins": selectors.code_origins(code, user=request.user)}, status=_status(form))
+        "origins": selectors.code_origins(code, user=request.user),
+        "act_in": _act_in(request, code)}, status=_status(form))
+
+
+def _act_in(request, code):
+    """The municipalities in whose action plan the person may make an action of the code: the
+    ones they coordinate (a local code: only its own)."""
+    municipalities = Municipality.objects.filter(
+        programme_id=code.system.programme_id,
+        pk__in=request.scope.coordinated_municipalities).order_by("name")
+    if code.municipality_id:
+        municipalities = municipalities.filter(pk=code.municipality_id)
+    return list(municipalities[:10])
 
 
 @login_required

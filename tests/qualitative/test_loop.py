@@ -79,3 +79,16 @@ def test_documents_go_with_their_retention_period(qd, coding, world):
     retention.policy_apply(policy, actor=None, today=later)
     assert not Document.objects.exists() and not Coding.objects.exists()
     assert qd.cooperation.pk  # the category system stays
+
+
+def test_action_from_a_code(qd, client_for, world):
+    page = client_for("mia").get(reverse("qualitative:code", args=[qd.cooperation.pk]))
+    url = reverse("actions:create", args=[world.m1.pk]) + f"?code={qd.cooperation.pk}"
+    assert url.replace("&", "&amp;") in page.content.decode() or url in page.content.decode()
+    response = client_for("mia").post(url, {"title": "Kooperation stärken", "code":
+                                            qd.cooperation.pk, "priority": "medium",
+                                            "status": "planned"})
+    assert response.status_code == 302
+    action = Action.objects.get(title="Kooperation stärken")
+    assert action.code == qd.cooperation and action.coding is None
+    assert action.origin == Origin.QUALITATIVE
