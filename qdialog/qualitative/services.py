@@ -378,6 +378,7 @@ def consensus_decide(*, actor, document: Document, code: Code, start: int, end: 
     or it does not."""
     _check_open(document, actor, Round.CONSENSUS)
     _check_code(document, code)
+    start, end = _check_range(document, start, end)
     existing = Coding.objects.filter(document=document, code=code, round=Round.CONSENSUS,
                                      start__lt=end, end__gt=start)
     existing.delete()

@@ -235,3 +235,14 @@ def test_replacing_a_passage_keeps_codings_on_their_words(qd):
     passages = {c.code.name: c.passage for c in document.codings.all()}
     assert passages == {"Kooperation": "Danach kam die Schule.",
                         "Beteiligung": "[Mutter] rief an."}
+
+
+def test_consensus_refuses_an_impossible_unit(qd):
+    _double(qd)
+    services.coder_finish(actor=qd.alice, document=qd.transcript)
+    services.coder_finish(actor=qd.carol, document=qd.transcript)
+    for start, end in ((50, 10), (-5, -1), (10**12, 10**12 + 5)):
+        with pytest.raises(ValidationError):
+            services.consensus_decide(actor=qd.alice, document=qd.transcript,
+                                      code=qd.cooperation, start=start, end=end, keep=True)
+    assert not Coding.objects.filter(round=Round.CONSENSUS).exists()
