@@ -101,6 +101,11 @@ class Code(models.Model):
     def is_local(self) -> bool:
         return self.municipality_id is not None
 
+    @property
+    def origin_short(self) -> str:
+        """The origin in one word, for badges."""
+        return str(_("deductive") if self.origin == CodeOrigin.DEDUCTIVE else _("inductive"))
+
 
 class ChangeKind(models.TextChoices):
     CREATE = "create", _("added")
