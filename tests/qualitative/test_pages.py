@@ -197,3 +197,10 @@ def test_a_new_code_needs_no_origin_ticked(qd, client_for):
     form = client_for("alice").get(url).content.decode()
     assert 'value="deductive" checked' in form.replace("\n", " ") or \
         'checked' in form.split('value="deductive"')[1][:80]
+
+
+def test_the_category_system_page_is_a_coding_guide(qd, client_for):
+    page = client_for("carol").get(reverse("qualitative:system", args=[qd.system.pk]))
+    html = page.content.decode()
+    assert "Wir rufen uns direkt an." in html  # the anchor example
+    assert "Nur wenn zwei Institutionen genannt werden." in html  # the coding rule
