@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # request id, timing, metrics and the request log (qdialog/core/observability.py)
+    "qdialog.core.observability.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -281,18 +283,33 @@ if PRODUCTION:
 # Every handler passes records through RedactFilter: nothing logged about respondents' and
 # reporters' pages names the page's address, an IP address or a header (qdialog/core/logs.py).
 # Django's own loggers are pointed at the same handler instead of Django's defaults.
+#: text for a terminal (development), json for log collectors (the default in production)
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}.")
+#: one line per request in qdialog.request (route, status, duration, tenant); on by default with
+#: json logs, where it replaces the web server's access log
+QDIALOG_REQUEST_LOG = env.bool("QDIALOG_REQUEST_LOG", default=LOG_FORMAT == "json")
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "qdialog.core.logs.RedactFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "filters": {"redact": {"()": "qdialog.core.logs.RedactFilter"},
+                "context": {"()": "qdialog.core.logs.ContextFilter"}},
+    "formatters": {"json": {"()": "qdialog.core.logs.JsonFormatter"},
+                   "text": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact", "context"],
+                             "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING"),
-                   "propagate": False},
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "qdialog.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+#: the bearer token Prometheus presents at /metrics (empty: only operators logged in see it)
+QDIALOG_METRICS_TOKEN = env.str("QDIALOG_METRICS_TOKEN", default="")
 
 # --- Cache (rate limits, cached pages) ---------------------------------------------------------
 # Rate limits must count across all processes and servers: in production the cache is shared –
@@ -348,3 +365,4 @@ QDIALOG_SCOPE_ERRORS_RAISE = env.bool("QDIALOG_SCOPE_ERRORS_RAISE", default=DEBU
 # New answer sets of a wave are rewritten together in a random order once this many have come
 # in (surveys/mixing.py), so that the database does not keep the order they arrived in.
 QDIALOG_MIX_BATCH = env.int("QDIALOG_MIX_BATCH", default=10)
+

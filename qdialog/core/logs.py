@@ -16,6 +16,9 @@ docs/privacy.md says what a reverse proxy in front of qdialog must do for the sa
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
+import json
 import logging
 import re
 
@@ -96,3 +99,49 @@ class AccessLogger(_GunicornLogger):
                      "r": f"{environ.get('REQUEST_METHOD', '-')} {prefix}… "
                           f"{environ.get('SERVER_PROTOCOL', '-')}"})
         return kept
+
+
+# --- Structured logs --------------------------------------------------------------------------
+# With LOG_FORMAT=json (the default in production) every line is one JSON object that log
+# collectors (journald, Loki, Elasticsearch, a Rechenzentrum's SIEM) read without parsing rules.
+# The fields are fixed: nothing a record happens to carry (a request, its headers, a user) is
+# copied into a line unless named here.
+
+REQUEST_CONTEXT: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "qdialog_request_context", default=None)
+
+FIELDS = ("request_id", "route", "method", "status", "duration_ms", "tenant")
+
+
+class ContextFilter(logging.Filter):
+    """Gives every record logged while a request is answered that request's id and route, so
+    that an error's traceback and the request's own line can be found together."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = REQUEST_CONTEXT.get()
+        if context:
+            for key in ("request_id", "route"):
+                if getattr(record, key, None) is None and key in context:
+                    setattr(record, key, context[key])
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, the request's
+    fields where there are any, and the traceback of an exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in FIELDS:
+            value = getattr(record, key, None)
+            if value is not None and value != "":
+                line[key] = value
+        if record.exc_info:
+            line["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False, default=str)

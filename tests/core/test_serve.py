@@ -1,5 +1,6 @@
 """`qdialog serve` really serves: gunicorn in production mode, static files by whitenoise."""
 
+import json
 import os
 import secrets
 import socket
@@ -22,13 +23,14 @@ def test_serve_in_production_mode(tmp_path):
     env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
            "QDIALOG_MODE": "production", "DJANGO_DEBUG": "false",
            "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-           "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "STATIC_ROOT": str(tmp_path / "static")}
+           "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "STATIC_ROOT": str(tmp_path / "static"),
+           "QDIALOG_DATA_DIR": str(tmp_path), "QDIALOG_METRICS_TOKEN": "m" * 40}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "qdialog", "migrate", "-v0"], env=env, check=True,
                    timeout=120)
     server = subprocess.Popen(
         [sys.executable, "-m", "qdialog", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+         "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         # wait as long as the server is starting, however slow the machine: only its end (or a
@@ -60,6 +62,21 @@ def test_serve_in_production_mode(tmp_path):
         static = urllib.request.urlopen(base + css, timeout=5)
         assert static.status == 200
         assert "max-age=315360000" in static.headers["Cache-Control"]
+        # metrics add up what both workers counted (prometheus_client's multiprocess files)
+        for _ in range(6):
+            urllib.request.urlopen(base + "/accounts/login/", timeout=5).read()
+        scrape = urllib.request.Request(base + "/metrics",
+                                        headers={"Authorization": "Bearer " + "m" * 40})
+        text = urllib.request.urlopen(scrape, timeout=10).read().decode()
+        assert ('qdialog_http_requests_total{method="GET",route="account_login",status="2xx"}'
+                ' 7.0') in text
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        output = server.communicate(timeout=20)[0].decode()
+    # production logs are JSON lines, one per request (health checks not), gunicorn's own too
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    logins = [line for line in lines if line.get("route") == "account_login"]
+    assert len(logins) == 7 and all(line["status"] == 200 for line in logins)
+    assert any(line["logger"] == "gunicorn.error" for line in lines)
+    assert not [line for line in lines if line.get("route") in ("healthz", "readyz")]
+    assert "127.0.0.1 -" not in output  # no access-log line with the client's address

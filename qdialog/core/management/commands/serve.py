@@ -3,10 +3,24 @@
 import os
 import shutil
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+
+def metrics_directory(bind: str) -> str:
+    """A fresh directory for the workers' metric files: PROMETHEUS_MULTIPROC_DIR if set (emptied,
+    as prometheus_client requires at each start), else one per address below the data
+    directory, so that two servers on one machine keep theirs apart."""
+    name = "".join(c if c.isalnum() else "-" for c in bind)
+    directory = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+                     or Path(settings.DATA_DIR) / "metrics" / name)
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    return str(directory)
 
 
 class Command(BaseCommand):
@@ -41,13 +55,18 @@ class Command(BaseCommand):
         self.stdout.write(f"qdialog serving on http://{options['bind']}/ "
                           f"({options['workers']} workers)")
         self.stdout.flush()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory(options["bind"])
+        # with the request log (JSON logs) qdialog writes one line per request itself, with the
+        # route and tenant; gunicorn's access log would only repeat it without them
+        access_log = [] if settings.QDIALOG_REQUEST_LOG else ["--access-logfile", "-"]
         os.execv(gunicorn, [
             gunicorn, "qdialog.wsgi:application",
+            "--config", "python:qdialog.core.gunicorn_conf",
             "--bind", options["bind"],
             "--workers", str(options["workers"]),
             "--threads", str(options["threads"]),
             "--timeout", str(options["timeout"]),
-            "--access-logfile", "-",
+            *access_log,
             # respondents' and reporters' requests without address, IP, agent or referrer
             "--logger-class", "qdialog.core.logs.AccessLogger",
             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
