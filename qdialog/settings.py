@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "axes",
     "django_tasks",
@@ -366,3 +368,17 @@ QDIALOG_SCOPE_ERRORS_RAISE = env.bool("QDIALOG_SCOPE_ERRORS_RAISE", default=DEBU
 # in (surveys/mixing.py), so that the database does not keep the order they arrived in.
 QDIALOG_MIX_BATCH = env.int("QDIALOG_MIX_BATCH", default=10)
 
+# --- Single sign-on (OpenID Connect) ---
+# Connections to the tenants' identity providers are set up by operators in the admin site
+# (accounts.SignOnConnection, docs/sso.md); allauth's SocialApp is generated from each one.
+# Only an existing qdialog account with the provider's verified address of a covered domain is
+# logged in: nobody is signed up, nothing is connected by a bare e-mail match (accounts/adapter.py).
+SOCIALACCOUNT_ADAPTER = "qdialog.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("QDIALOG_SSO_TIMEOUT", default=10)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}

@@ -51,6 +51,14 @@ urlpatterns = [
     re_path(r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
             account_views.PasswordResetFromKeyView.as_view(),
             name="account_reset_password_from_key"),
+    path("accounts/password/set/", account_views.PasswordSetView.as_view(),
+         name="account_set_password"),
+    # single sign-on (docs/sso.md): the offer of a connection's identity provider; allauth's
+    # page for linking further providers is not offered (a sign-on links itself)
+    path("accounts/sso/<slug:slug>/", account_views.sign_on, name="account_sign_on"),
+    path("accounts/3rdparty/", account_views.sign_on_links, name="socialaccount_connections"),
+    path("accounts/oidc/<slug:provider_id>/login/", account_views.sign_on_start,
+         name="openid_connect_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("qdialog.tenancy.urls")),

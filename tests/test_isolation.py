@@ -27,6 +27,8 @@ from tests.conftest import make_user
 PUBLIC = {
     "home": "landing page, no tenant data",
     "healthz": "health check for the load balancer",
+    "livez": "liveness: the process answers, no data",
+    "readyz": "readiness: which checks pass (database, cache, migrations), no data",
     "set_language": "language switch",
     "surveys:entry": "code entry page",
     "surveys:respond": "the access code is the secret; the page shows only the questions",
@@ -39,6 +41,12 @@ PUBLIC = {
     "favicon": "the site icon",
     "api-v1:openapi-json": "the API description, no data",
     "api-v1:api-root": "API index, no data",
+    "openid_connect_login": "single sign-on: sends the browser to a connection's provider",
+    "openid_connect_callback": "single sign-on: the provider's answer, checked by the adapter",
+    "socialaccount_login_cancelled": "single sign-on cancelled, no data",
+    "socialaccount_login_error": "single sign-on failed, no data",
+    "socialaccount_signup": "closed (invitation only): back to the log-in page",
+    "socialaccount_connections": "a person's own sign-on links: redirects to the profile",
 }
 #: routes that hold no tenant data at all (for any logged-in person)
 NO_TENANT_DATA = {

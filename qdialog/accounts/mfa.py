@@ -6,6 +6,12 @@ QDIALOG_REQUIRE_MFA_OPERATORS is on, which it is by default in production. The s
 for the pages (accounts.middleware), the JSON API's bearer tokens, the personal calendar
 subscription and the admin site, whose own password-only login form is replaced by allauth's
 (with its TOTP step).
+
+Single sign-on (accounts/sso.py): the identity provider does the strong authentication. A
+session opened through a sign-on needs no TOTP of qdialog's, nor does an account that can get
+in only through its provider (local passwords off) – on its tokens and calendar link either.
+Operators never log in through a tenant's provider, so the rule for them is unchanged. Whoever
+has set up TOTP is still asked for it by allauth, also after a sign-on.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 
 from qdialog.tenancy.scope import scope_for
+
+from .sso import SESSION_KEY, connection_for_email, is_operator, password_refused
 
 
 def mfa_required(user) -> bool:
@@ -24,7 +32,19 @@ def mfa_required(user) -> bool:
     return bool(settings.QDIALOG_REQUIRE_MFA and scope_for(user).requires_mfa)
 
 
-def mfa_missing(user) -> bool:
+def signed_on(request, user) -> bool:
+    """The session was opened through single sign-on (and the connection is still active)."""
+    slug = request.session.get(SESSION_KEY) if request is not None else None
+    if not slug or is_operator(user):
+        return False
+    connection = connection_for_email(user.email)
+    return connection is not None and connection.slug == slug
+
+
+def mfa_missing(user, request=None) -> bool:
     """The person must use a second factor and has not set one up: nothing but setting it up
     (and logging out) is open to them."""
-    return mfa_required(user) and not is_mfa_enabled(user)
+    if not mfa_required(user) or is_mfa_enabled(user):
+        return False
+    # the identity provider authenticated them – in this session, or always (no password)
+    return not (signed_on(request, user) or password_refused(user.email, user) is not None)

@@ -12,7 +12,7 @@ from .mfa import mfa_missing
 #: (not the profile and not the person's data export, which are under /accounts/ too)
 EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/login/", "/accounts/logout/",
                    "/accounts/reauthenticate/", "/accounts/password/", "/i18n/", "/static/",
-                   "/healthz", "/admin/logout")
+                   "/healthz", "/admin/logout", "/accounts/sso/", "/accounts/oidc/")
 
 
 class RequireMFAMiddleware:
@@ -23,7 +23,7 @@ class RequireMFAMiddleware:
         if (
             request.user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and mfa_missing(request.user)
+            and mfa_missing(request.user, request)
         ):
             messages.warning(
                 request,

@@ -21,7 +21,11 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    log_action(actor=user, action="login", obj=user, summary=note(gettext_noop("logged in")))
+    connection = getattr(request, "_qdialog_sign_on", None)  # set by accounts/adapter.py
+    log_action(actor=user, action="login", obj=user,
+               summary=note(gettext_noop("logged in through %(connection)s"),
+                            connection=connection.name)
+               if connection is not None else note(gettext_noop("logged in")))
 
 
 @receiver(user_logged_out)

@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # Models that belong to no programme: people, their API tokens.
 # a person's own: their account, API tokens, notification settings and the digests sent to them
 NOT_TENANT = {"accounts.User", "api.ApiToken", "notifications.Preference",
-              "notifications.Digest"}
+              "notifications.Digest",
+              # single sign-on connections: the installation's configuration, kept by operators
+              # and looked up by e-mail domain before anyone is logged in (docs/sso.md)
+              "accounts.SignOnConnection", "accounts.SignOnDomain"}
 # Every place that opens the escape hatch. A new one is added here after a review of its reason.
 ESCAPE_HATCHES = {
     "qdialog/cli.py", "qdialog/urls.py", "qdialog/tenancy/scope.py",

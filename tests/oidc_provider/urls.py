@@ -1,0 +1,8 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # at the root: discovery at /.well-known/openid-configuration, the issuer is the origin
+    path("", include("oauth2_provider.urls", namespace="oauth2_provider")),
+]
