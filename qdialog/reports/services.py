@@ -79,8 +79,9 @@ def reports_recover(*, wave=None, now=None) -> int:
     for report in stale.only("pk", "kind"):
         if report.kind == ReportKind.ALL_MUNICIPALITIES:
             parts = report.parts.all()
+            queued = set(parts.filter(status=ReportStatus.QUEUED).values_list("pk", flat=True))
             if not parts.filter(status=ReportStatus.RUNNING).exists() \
-                    and parts.filter(status=ReportStatus.QUEUED).exists():
+                    and queued & _parts_waiting_for_a_worker():
                 continue
         dead.append(report.pk)
     if not dead:
@@ -95,6 +96,18 @@ def reports_recover(*, wave=None, now=None) -> int:
     log.warning("reports %s were interrupted (no heartbeat since %s) and marked failed",
                 dead, cutoff.isoformat())
     return count
+
+
+def _parts_waiting_for_a_worker() -> set[int]:
+    """The parts whose task no worker has taken yet. A part still "queued" whose task a worker
+    has already claimed belongs to a worker that died between taking the task and starting the
+    part: it is not waiting, and its bundle is dead once the lease has run out."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(status="READY", task_path__endswith=
+                                       ".build_report_part_task").values_list("args_kwargs",
+                                                                              flat=True)
+    return {(row or {}).get("kwargs", {}).get("part_id") for row in rows} - {None}
 
 
 #: stored (and shown in the person's language by the page) for a report whose worker died

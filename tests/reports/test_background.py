@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from qdialog.reports import builder, services
+from qdialog.reports import builder, services, tasks
 from qdialog.reports.models import Report, ReportPart
 from tests.analysis.test_results import close, store, wave  # noqa: F401 - fixture
 from tests.reports.test_reports import _request
@@ -125,6 +125,16 @@ def test_only_who_sees_a_report_may_try_it_again(client_for, world, answered, mo
     assert Report.objects.get().status == "done"
 
 
+def _task_row(part, status):
+    """The part's task as the database backend keeps it (this module's tasks run at once)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        status=status, args_kwargs={"args": [], "kwargs": {"part_id": part.pk}},
+        task_path=f"{tasks.__name__}.build_report_part_task", backend_name="default",
+        queue_name="default", run_after=timezone.now(), exception_class_path="", traceback="")
+
+
 def test_a_report_without_heartbeat_is_marked_failed(world, answered, settings):
     settings.QDIALOG_REPORT_LEASE_SECONDS = 600
     now = timezone.now()
@@ -136,7 +146,8 @@ def test_a_report_without_heartbeat_is_marked_failed(world, answered, settings):
     waiting = Report.objects.create(wave=answered, kind="all", file_format="zip",
                                     status="running", heartbeat_at=now - dt.timedelta(hours=1))
     ReportPart.objects.create(report=waiting, municipality=world.m1, status="done")
-    ReportPart.objects.create(report=waiting, municipality=world.m2, status="queued")
+    queued = ReportPart.objects.create(report=waiting, municipality=world.m2, status="queued")
+    _task_row(queued, "READY")  # not taken by any worker yet
     assert services.reports_recover(now=now) == 1
     assert Report.objects.get(pk=dead.pk).status == "failed"
     assert Report.objects.get(pk=dead.pk).error == services.INTERRUPTED
@@ -145,6 +156,20 @@ def test_a_report_without_heartbeat_is_marked_failed(world, answered, settings):
     ReportPart.objects.filter(report=waiting, municipality=world.m2).update(status="running")
     assert services.reports_recover(now=now) == 1  # a part started an hour ago: dead
     assert ReportPart.objects.get(report=waiting, municipality=world.m2).status == "failed"
+
+
+def test_a_bundle_whose_worker_died_before_starting_its_part_is_not_waiting(world, answered,
+                                                                            settings):
+    """A worker took the part's task and was killed before it marked the part as started: the
+    part is still "queued", but nobody will build it – the bundle must not wait for ever."""
+    settings.QDIALOG_REPORT_LEASE_SECONDS = 600
+    now = timezone.now()
+    bundle = Report.objects.create(wave=answered, kind="all", file_format="zip",
+                                   status="running", heartbeat_at=now - dt.timedelta(hours=1))
+    part = ReportPart.objects.create(report=bundle, municipality=world.m1, status="queued")
+    _task_row(part, "RUNNING")  # claimed by a worker, which was then killed
+    assert services.reports_recover(now=now) == 1
+    assert Report.objects.get(pk=bundle.pk).status == "failed"
 
 
 SETUP = """
