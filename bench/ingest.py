@@ -7,8 +7,10 @@
 Starts `qdialog serve` (gunicorn, 2 workers, production mode) on a free local port, then plays
 respondents with a lean asyncio HTTP client of its own: each one loads the questionnaire page
 (40 Likert items and 2 free texts on one page) with a personal code and submits it complete.
-For each concurrency level it reports completions per second and the p50/p95/p99 time of a whole
-respondent (page and submission), and checks that the stored answer sets equal the completions.
+For each concurrency level it reports completions per second, the p50/p95/p99 time of a whole
+respondent (page and submission) and the server's CPU time per completion (user + system of the
+gunicorn master and its workers, read from /proc: the load client does not count), and checks
+that the stored answer sets equal the completions.
 The last line is one JSON object with all figures.
 """
 
@@ -88,6 +90,30 @@ def stored_count(wave) -> int:
     return Response.objects.filter(wave=wave).count()
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) the server has used so far, from the kernel's own accounting:
+    the gunicorn master, its live workers, and workers that have ended (the master's children
+    totals). Independent of the load client, which runs on the same machine."""
+
+    def own(pid):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return [int(x) for x in fields[11:15]]  # utime, stime, cutime, cstime
+
+    utime, stime, cutime, cstime = own(master_pid)
+    total = utime + stime + cutime + cstime
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    for child in children:
+        try:
+            u, s_, _, _ = own(int(child))
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended in between: now counted in the master's children totals
+        total += u + s_
+    return total / TICK
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -134,7 +160,9 @@ async def respondent(port: int, code: str, n: int) -> tuple[float, str]:
     return time.perf_counter() - start, "ok" if status == 303 else f"POST {status}"
 
 
-async def run_level(port: int, codes: list[str], concurrency: int, seconds: float) -> dict:
+async def run_level(port: int, codes: list[str], concurrency: int, seconds: float,
+                    server_pid: int | None = None) -> dict:
+    cpu_before = server_cpu_seconds(server_pid) if server_pid else None
     queue = iter(codes)
     timings, errors = [], {}
     deadline = time.perf_counter() + seconds
@@ -160,7 +188,10 @@ async def run_level(port: int, codes: list[str], concurrency: int, seconds: floa
     def pct(p):
         return round(ms[min(len(ms) - 1, int(p / 100 * len(ms)))], 1) if ms else None
 
+    cpu = server_cpu_seconds(server_pid) - cpu_before if server_pid else None
+    per = round(cpu * 1000 / len(ms), 2) if cpu is not None and ms else None
     return {"concurrency": concurrency, "completions": len(ms), "errors": errors,
+            "server_cpu_ms_per_completion": per,
             "seconds": round(wall, 2), "completions_per_s": round(len(ms) / wall, 1),
             "p50_ms": round(statistics.median(ms), 1) if ms else None, "p95_ms": pct(95),
             "p99_ms": pct(99)}
@@ -200,7 +231,8 @@ def main():
         used = 50
         results = []
         for level in levels:
-            result = asyncio.run(run_level(port, codes[used:], level, args.seconds))
+            result = asyncio.run(run_level(port, codes[used:], level, args.seconds,
+                                           server_pid=server.pid))
             used += result["completions"] + sum(result["errors"].values())
             results.append(result)
         stored = stored_count(wave)
@@ -211,10 +243,12 @@ def main():
     print(f"database: {database}; app server: qdialog serve, {args.workers} workers; "
           f"questionnaire: {ITEMS} Likert items + 2 free texts")
     print(f"{'concurrent':>10} {'done':>7} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8}  errors")
+          f"{'p99 ms':>8} {'cpu ms':>7}  errors")
     for r in results:
         print(f"{r['concurrency']:>10} {r['completions']:>7} {r['completions_per_s']:>8} "
-              f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8}  {r['errors'] or '-'}")
+              f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} "
+              f"{r['server_cpu_ms_per_completion']:>7}  {r['errors'] or '-'}")
+    print("cpu ms: server CPU (user + system, gunicorn master and workers) per completion")
     print(f"stored answer sets: {stored}; acknowledged completions (warm-up included): "
           f"{completions}; {'equal' if stored == completions else 'NOT EQUAL'}")
     if database == "postgresql":
