@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # request id, timing, metrics and the request log (qdialog/core/observability.py)
     "qdialog.core.observability.RequestObservationMiddleware",
+    # respondents' pages (/s/…) continue through QDIALOG_RESPONDENT_MIDDLEWARE (core/lean.py)
+    "qdialog.core.lean.RespondentPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +103,19 @@ MIDDLEWARE = [
     "qdialog.accounts.middleware.RequireMFAMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
+]
+
+#: the shorter chain of respondents' pages: no sessions, log-ins, messages or account checks
+QDIALOG_RESPONDENT_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "qdialog.core.lean.AnonymousMiddleware",
+    "qdialog.tenancy.middleware.ScopeMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "qdialog.core.lean.CountExceptionsMiddleware",
 ]
 
 ROOT_URLCONF = "qdialog.urls"
