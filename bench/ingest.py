@@ -6,9 +6,10 @@
 
 Starts `qdialog serve` (gunicorn, 2 workers, production mode) on a free local port, then plays
 respondents with a lean asyncio HTTP client of its own: each one loads the questionnaire page
-(40 Likert items and 2 free texts on one page) with a personal code and submits it complete.
-For each concurrency level it reports completions per second, the p50/p95/p99 time of a whole
-respondent (page and submission) and the server's CPU time per completion (user + system of the
+(40 Likert items and 2 free texts on one page) with a personal code, submits it complete and
+follows the redirect to the thank-you page, as a browser does. For each concurrency level it
+reports completions per second, the p50/p95/p99 time of a whole respondent (its three
+requests) and the server's CPU time per completion (user + system of the
 gunicorn master and its workers, read from /proc: the load client does not count), and checks
 that the stored answer sets equal the completions.
 The last line is one JSON object with all figures.
@@ -152,12 +153,18 @@ async def respondent(port: int, code: str, n: int) -> tuple[float, str]:
     token = TOKEN_RE.search(body).group(1).decode()
     payload = answers_body(csrf, token, n)
     # the form goes to the address without the code; the code travels in its signed cookie
-    status, _, _ = await http(port, (
+    status, head, _ = await http(port, (
         f"POST /s/answer/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(payload)}\r\n"
         f"Cookie: csrftoken={csrf_cookie}; qdialog_code={code_cookie}\r\n\r\n"
     ).encode() + payload)
-    return time.perf_counter() - start, "ok" if status == 303 else f"POST {status}"
+    if status != 303:
+        return time.perf_counter() - start, f"POST {status}"
+    # the browser follows the redirect to the thank-you page: a respondent's third request
+    location = re.search(rb"\r\nLocation: ([^\r\n]+)", head).group(1).decode()
+    status, _, _ = await http(port, (f"GET {location} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                     f"Connection: close\r\n\r\n").encode())
+    return time.perf_counter() - start, "ok" if status == 200 else f"DONE {status}"
 
 
 async def run_level(port: int, codes: list[str], concurrency: int, seconds: float,
@@ -195,6 +202,24 @@ async def run_level(port: int, codes: list[str], concurrency: int, seconds: floa
             "seconds": round(wall, 2), "completions_per_s": round(len(ms) / wall, 1),
             "p50_ms": round(statistics.median(ms), 1) if ms else None, "p95_ms": pct(95),
             "p99_ms": pct(99)}
+
+
+async def run_floor(port: int, server_pid: int, requests: int = 2000,
+                    concurrency: int = 10) -> float:
+    """Server CPU per request of a view that does nothing (GET /livez) under the same server:
+    the framework's floor, against which a respondent's three requests compare."""
+    request = b"GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    left = iter(range(requests))
+
+    async def worker():
+        for _ in left:
+            await http(port, request)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))  # warm
+    left = iter(range(requests))
+    before = server_cpu_seconds(server_pid)
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return round((server_cpu_seconds(server_pid) - before) * 1000 / requests, 3)
 
 
 def main():
@@ -236,6 +261,7 @@ def main():
             used += result["completions"] + sum(result["errors"].values())
             results.append(result)
         stored = stored_count(wave)
+        floor = asyncio.run(run_floor(port, server.pid))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -251,11 +277,15 @@ def main():
     print("cpu ms: server CPU (user + system, gunicorn master and workers) per completion")
     print(f"stored answer sets: {stored}; acknowledged completions (warm-up included): "
           f"{completions}; {'equal' if stored == completions else 'NOT EQUAL'}")
+    print(f"floor: {floor} ms server CPU per request for GET /livez (a view that does "
+          f"nothing, through the whole middleware chain): {round(3 * floor, 2)} ms for a "
+          f"respondent's three requests")
     if database == "postgresql":
         programme.delete()
     print(json.dumps({"benchmark": "ingest", "database": database, "workers": args.workers,
                       "items": ITEMS, "levels": results, "stored": stored,
                       "completions_including_warmup": completions,
+                      "floor_cpu_ms_per_request": floor,
                       "stored_equals_completions": stored == completions}))
 
 

@@ -114,9 +114,11 @@ QDIALOG_RESPONDENT_MIDDLEWARE = [
     "qdialog.core.lean.AnonymousMiddleware",
     "qdialog.tenancy.middleware.ScopeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "qdialog.core.lean.RespondentCSPMiddleware",
     "qdialog.core.lean.CountExceptionsMiddleware",
 ]
+#: the patterns a request to /s/… is matched against first (the whole site's if none matches)
+QDIALOG_RESPONDENT_URLCONF = "qdialog.surveys.respondent_urls"
 
 ROOT_URLCONF = "qdialog.urls"
 WSGI_APPLICATION = "qdialog.wsgi.application"

@@ -15,10 +15,14 @@ counts these requests like every other.
 
 from __future__ import annotations
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
+from django.http import HttpResponse
+from django.urls import Resolver404, get_resolver
 from django.utils.module_loading import import_string
 
 from . import metrics
@@ -44,6 +48,51 @@ class LeanHandler(BaseHandler):
                 self._exception_middleware.append(middleware.process_exception)
             handler = convert_exception_to_response(middleware)
         self._middleware_chain = handler
+
+
+    def resolve_request(self, request):
+        """Match against the respondents' few patterns first, then against the whole site (so
+        that an unknown address under /s/ is answered exactly as before)."""
+        try:
+            match = get_resolver(settings.QDIALOG_RESPONDENT_URLCONF).resolve(request.path_info)
+        except Resolver404:
+            return super().resolve_request(request)
+        request.resolver_match = match
+        return match
+
+
+class RespondentCSPMiddleware(CSPMiddleware):
+    """The content security policy of the respondents' pages, built once.
+
+    django-csp builds the header anew for every response; these pages use no nonce and no
+    per-view policy, so the same two header values are kept as long as the settings stay the
+    same (and built afresh, as usual, for a response that has a nonce or a policy of its own)."""
+
+    _built: dict = {}
+
+    def process_response(self, request, response):
+        if (getattr(request, "_csp_nonce", None) is not None
+                or (settings.DEBUG and response.status_code in (404, 500))
+                or any(hasattr(response, name) for name in _PER_RESPONSE)):
+            return super().process_response(request, response)
+        key = (repr(getattr(settings, "CONTENT_SECURITY_POLICY", None)),
+               repr(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)))
+        headers = self._built.get(key)
+        if headers is None:
+            probe = super().process_response(request, HttpResponse())
+            headers = {name: probe[name] for name in (HEADER, HEADER_REPORT_ONLY)
+                       if name in probe}
+            self._built.clear()
+            self._built[key] = headers
+        for name, value in headers.items():
+            if name not in response:
+                response[name] = value
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+_PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro",
+                 "_csp_update_ro", "_csp_replace_ro", "_csp_exempt", "_csp_exempt_ro")
 
 
 class RespondentPathMiddleware:

@@ -117,3 +117,56 @@ def part_figures(*, wave, municipality) -> dict:
             "codes_unused": counts["made"] - counts["used"],
             "group_code": codes.filter(kind=CodeKind.GROUP).first(),
             "answer_sets": wave.responses.filter(municipality=municipality).count()}
+
+
+# --- the respondent's code: one statement written once (core/rows.py) ------------------------
+_CODE_ROWS = _WAVE_ROWS = _INSTRUMENT_ROWS = None
+_CODE_SQL = None
+
+
+def _code_statement():
+    global _CODE_ROWS, _WAVE_ROWS, _INSTRUMENT_ROWS, _CODE_SQL
+    if _CODE_SQL is None:
+        from django.db import connection
+
+        from qdialog.core.rows import Rows
+
+        quote = connection.ops.quote_name
+        _CODE_ROWS, _WAVE_ROWS = Rows(AccessCode, "c"), Rows(Wave, "w")
+        _INSTRUMENT_ROWS = Rows(Instrument, "i")
+        column = {"code": AccessCode._meta.get_field("code").column,
+                  "wave": AccessCode._meta.get_field("wave").column,
+                  "wave_pk": Wave._meta.pk.column,
+                  "instrument": Wave._meta.get_field("instrument").column,
+                  "instrument_pk": Instrument._meta.pk.column}
+        q = {k: quote(v) for k, v in column.items()}
+        _CODE_SQL = (
+            f"SELECT {_CODE_ROWS.columns()}, {_WAVE_ROWS.columns()}, "
+            f"{_INSTRUMENT_ROWS.columns()} "
+            f"FROM {quote(AccessCode._meta.db_table)} c "
+            f"JOIN {quote(Wave._meta.db_table)} w ON w.{q['wave_pk']} = c.{q['wave']} "
+            f"JOIN {quote(Instrument._meta.db_table)} i "
+            f"ON i.{q['instrument_pk']} = w.{q['instrument']} "
+            f"WHERE c.{q['code']} = %s")
+    return _CODE_SQL
+
+
+def respondent_access(code: str) -> AccessCode | None:
+    """The access code with its wave and the wave's instrument, or None: what
+    `AccessCode.objects.select_related("wave__instrument").get(code=code)` returns, read with
+    one statement whose SQL is built once per process. The caller has checked the code's form
+    and extends the tenant fence to the wave's programme."""
+    from django.db import connection
+
+    sql = _code_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n_code, n_wave = len(_CODE_ROWS), len(_WAVE_ROWS)
+    access = _CODE_ROWS.instance(row[:n_code])
+    wave = _WAVE_ROWS.instance(row[n_code:n_code + n_wave])
+    wave.instrument = _INSTRUMENT_ROWS.instance(row[n_code + n_wave:])
+    access.wave = wave
+    return access

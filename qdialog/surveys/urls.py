@@ -4,12 +4,15 @@ from .views import editor, manage, part, respondent
 
 app_name = "surveys"
 
-urlpatterns = [
-    # respondents: no login
+#: respondents: no login; also resolved on their own (respondent_urls.py, core/lean.py)
+respondent_urlpatterns = [
     path("s/", respondent.entry, name="entry"),
     path("s/answer/", respondent.answer, name="answer"),
     path("s/done/", respondent.done, name="done"),
     path("s/<str:code>/", respondent.respond, name="respond"),
+]
+
+urlpatterns = respondent_urlpatterns + [
     # waves
     path("p/<slug:slug>/waves/", manage.programme_waves, name="programme_waves"),
     path("p/<slug:slug>/waves/new/", manage.wave_create_programme,

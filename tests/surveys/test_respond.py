@@ -1,6 +1,7 @@
 """The respondent's side: anonymous by structure, exactly once, bad input refused."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import models
@@ -170,13 +171,33 @@ def test_guessing_codes_is_stopped(respondent, survey, settings):
     assert blocked.status_code == 429
     assert "Zu viele unbekannte Codes" in blocked.content.decode()
     assert respondent.get(url(survey.code)).status_code == 429
-    assert respondent.post(ANSWER, post_data(fresh_token())).status_code == 429
+    # without the signed cookie of an accepted code the form page sends back to the entry page
+    assert respondent.post(ANSWER, post_data(fresh_token())).status_code == 302
     assert not Response.objects.exists()
     # another address is not affected, and usable codes never count
     other = Client(REMOTE_ADDR="10.0.0.9")
     for _ in range(5):
         assert other.get(url(survey.code)).status_code == 200
     assert other.post(entry, {"code": survey.code}).status_code == 303
+
+
+def test_a_code_accepted_before_the_block_can_still_be_sent(respondent, survey, settings):
+    """The form page takes its code from the cookie qdialog signed when the code was accepted:
+    nothing can be guessed through it, so a block that starts after the questionnaire was
+    opened does not stop the answers from being sent (and no code is looked up from input)."""
+    settings.QDIALOG_CODE_FAILURES = 1
+    opened = respondent.get(url(survey.code))
+    assert opened.status_code == 200
+    token = re.search(r'name="token" value="([^"]+)"', opened.content.decode()).group(1)
+    assert respondent.get(url("UNKNOWN1")).status_code == 404  # now blocked
+    assert respondent.get(url(survey.code)).status_code == 429
+    respondent.cookies.load({"qdialog_code": opened.cookies["qdialog_code"].value})
+    sent = respondent.post(ANSWER, post_data(token))
+    assert sent.status_code == 303
+    assert Response.objects.count() == 1
+    # a cookie qdialog did not sign is no way round the block
+    respondent.cookies.load({"qdialog_code": survey.code})
+    assert respondent.post(ANSWER, post_data(fresh_token())).status_code == 302
 
 
 def test_guessing_window_ends(respondent, survey, settings):

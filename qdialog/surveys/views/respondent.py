@@ -18,7 +18,8 @@ import functools
 import re
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -26,10 +27,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from qdialog.core import ratelimit
-from qdialog.core.scoping import fence_extend, unscoped
+from qdialog.core.scoping import fence_extend
 
 from .. import render as rendering
-from .. import schema, services
+from .. import schema, selectors, services
 from ..models import AccessCode, CodeKind, SubmissionToken
 
 LANGUAGES = ("de", "en", "plain")
@@ -63,6 +64,10 @@ def _in_language(view):
 def _page(request, template, context, status=200, language="de"):
     with translation.override(rendering.ui_language(language)):
         response = render(request, template, {**context, "lang": language}, status=status)
+    return _private(response)
+
+
+def _private(response):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     # the next request (a stylesheet, the next page) must not carry this page's address, which
@@ -113,11 +118,8 @@ def entry(request):
 def _load(code: str):
     if not re.fullmatch(r"[A-Za-z0-9]{6,16}", code or ""):
         return None
-    try:
-        with unscoped("the access code is the respondent's key and names its own wave"):
-            access = AccessCode.objects.select_related("wave__instrument").get(
-                code=code.upper())
-    except AccessCode.DoesNotExist:
+    access = selectors.respondent_access(code.upper())
+    if access is None:
         return None
     fence_extend([access.wave.programme_id])  # the rest of the request reads that programme
     return access
@@ -155,9 +157,35 @@ def _pages(instrument, answers):
     return [[s] for s in sections] if instrument.paged else [sections]
 
 
+#: questionnaire pages with nothing filled in, per instrument version, language, page and kind
+#: of code, with placeholders for the two per-request tokens: every respondent of a wave gets the
+#: same markup, so the template runs once per process instead of once per respondent
+_BLANK_FORMS: dict[tuple, str] = {}
+_BLANK_FORMS_MAX = 512
+CSRF_PLACEHOLDER = "qdialogcsrfplaceholder"
+TOKEN_PLACEHOLDER = "qdialogtokenplaceholder"
+
+
+def _blank_form_key(access, instrument, language, answers, page, problems, status):
+    if answers or problems or status != 200 or not instrument.frozen:
+        return None
+    return (instrument.id, instrument.version, language, page, access.kind == CodeKind.GROUP,
+            settings.QDIALOG_SITE_NAME)
+
+
+def _filled(request, html: str, token: str | None):
+    """A blank questionnaire page from memory with this request's CSRF and submission token."""
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request), 1)
+    html = html.replace(TOKEN_PLACEHOLDER, token or services.new_submission_token(), 1)
+    return _private(HttpResponse(html))
+
+
 def _render_form(request, access, instrument, language, answers, page, problems=None,
                  status=200, token=None, foreign=None):
     """The questionnaire; it always posts to the code-free address `/s/answer/`."""
+    key = _blank_form_key(access, instrument, language, answers, page, problems, status)
+    if key is not None and key in _BLANK_FORMS:
+        return _filled(request, _BLANK_FORMS[key], token)
     pages = _pages(instrument, answers)
     page = max(0, min(page, len(pages) - 1))
     sections = pages[page]
@@ -170,7 +198,7 @@ def _render_form(request, access, instrument, language, answers, page, problems=
             if item.field in problems:
                 error_list.append((f"f-{item.code}", item.text(language), problems[item.field]))
     done, total = schema.answered_share(instrument, answers)
-    return _page(request, "surveys/respond_form.html", {
+    context = {
         "access": access, "instrument": instrument, "wave": access.wave,
         "title": instrument.title(language), "intro": instrument.intro(language),
         "sections_html": html, "hidden": rendering.hidden_fields(instrument, answers, sections),
@@ -180,7 +208,17 @@ def _render_form(request, access, instrument, language, answers, page, problems=
         "answered": done, "total": total, "percent": int(100 * page / max(1, len(pages))),
         "languages": RESPONDENT_LANGUAGES,
         "action_url": reverse("surveys:answer"),
-    }, status=status, language=language)
+    }
+    if key is None:
+        return _page(request, "surveys/respond_form.html", context, status=status,
+                     language=language)
+    context.update(token=TOKEN_PLACEHOLDER, csrf_token=CSRF_PLACEHOLDER)
+    html = _page(request, "surveys/respond_form.html", context,
+                 language=language).content.decode()
+    if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
+        _BLANK_FORMS.clear()
+    _BLANK_FORMS[key] = html
+    return _filled(request, html, token)
 
 
 def _rate_limited(request, access) -> bool:
@@ -239,11 +277,11 @@ def _questionnaire(request, access, language):
 @require_http_methods(["GET", "POST"])
 @_in_language
 def answer(request):
-    """Every page after the first, with the code from the cookie."""
+    """Every page after the first, with the code from the cookie.
+
+    No check against guessing here: the code comes from a cookie signed by qdialog, which it
+    gives out only after the code was accepted, so nothing can be tried through this page."""
     language = _language(request)
-    blocked = _guessing(request, language)
-    if blocked is not None:
-        return blocked
     code = _cookie_code(request)
     if not code:
         return HttpResponseRedirect(reverse("surveys:entry") + f"?lang={language}")
@@ -353,10 +391,17 @@ def _received(request, language):
         "tone": "info"}, status=409, language=language))
 
 
+_DONE_PAGES: dict[tuple, bytes] = {}
+
+
 @_in_language
 def done(request):
+    """"Thank you": the same page for everybody, so drawn once per language and process."""
     language = _language(request)
-    return _page(request, "surveys/respond_message.html", {
-        "title": _("Thank you!"),
-        "message": _("Your answers have been stored anonymously. You can close this page."),
-        "tone": "success"}, language=language)
+    key = (language, settings.QDIALOG_SITE_NAME)
+    if key not in _DONE_PAGES:
+        _DONE_PAGES[key] = _page(request, "surveys/respond_message.html", {
+            "title": _("Thank you!"),
+            "message": _("Your answers have been stored anonymously. You can close this page."),
+            "tone": "success"}, language=language).content
+    return _private(HttpResponse(_DONE_PAGES[key]))
