@@ -36,7 +36,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 import re
 import secrets
@@ -45,7 +44,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import zipfile
@@ -498,22 +496,11 @@ def main():
     for tool in ("haproxy", "redis-server"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (Debian: apt-get install haproxy redis-server)")
-    from bench.pgcluster import ThrowawayCluster, available
+    from bench.pgcluster import available, run_checked
 
     if not available():
         sys.exit("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
-    tmp = Path(tempfile.mkdtemp(prefix="qdialog-cluster-"))
-    result = {"benchmark": "cluster", "smoke": small}
-    try:
-        with ThrowawayCluster() as cluster:
-            result.update(run(args, tmp, cluster))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    failed = sorted(name for name, ok in result["checks"].items() if not ok)
-    result["failed_checks"] = failed
-    print("checks: " + ("all passed" if not failed else "FAILED: " + ", ".join(failed)))
-    print(json.dumps(result))
-    sys.exit(1 if failed else 0)
+    run_checked("qdialog-cluster-", run, args, result={"benchmark": "cluster", "smoke": small})
 
 
 def run(args, tmp: Path, cluster) -> dict:

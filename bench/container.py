@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,19 +38,9 @@ def main():
     parser.add_argument("--image", default="localhost/qdialog:latest")
     parser.add_argument("--podman", default="podman")
     args = parser.parse_args()
-    from bench.pgcluster import ThrowawayCluster
+    from bench.pgcluster import run_checked
 
-    tmp = Path(tempfile.mkdtemp(prefix="qdialog-container-"))
-    try:
-        with ThrowawayCluster() as cluster:
-            result = run(args, tmp, cluster)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    failed = sorted(name for name, ok in result["checks"].items() if not ok)
-    result["failed_checks"] = failed
-    print("checks: " + ("all passed" if not failed else "FAILED: " + ", ".join(failed)))
-    print(json.dumps(result))
-    sys.exit(1 if failed else 0)
+    run_checked("qdialog-container-", run, args)
 
 
 def run(args, tmp: Path, cluster) -> dict:

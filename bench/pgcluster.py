@@ -114,3 +114,24 @@ class ThrowawayCluster:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def run_checked(prefix: str, run, *args, result: dict | None = None):
+    """Run `run(*args, tmp, cluster)` against a throw-away cluster in a temporary directory,
+    print its checks and its JSON line, and exit 1 if a check failed (the smoke runs in
+    .ci/run read the exit status)."""
+    import json
+    import sys
+
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    result = dict(result or {})
+    try:
+        with ThrowawayCluster() as cluster:
+            result.update(run(*args, tmp, cluster))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    failed = sorted(name for name, ok in result["checks"].items() if not ok)
+    result["failed_checks"] = failed
+    print("checks: " + ("all passed" if not failed else "FAILED: " + ", ".join(failed)))
+    print(json.dumps(result))
+    sys.exit(1 if failed else 0)

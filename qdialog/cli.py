@@ -29,6 +29,7 @@ OWN_COMMANDS = {
     "delete-person": "Delete a person's account; contributions stay as 'deleted person'.",
     "apply-retention": "Export, then delete what the retention periods say is due (cron).",
     "mix-answers": "Rewrite the answer sets of open waves in a random order (daily, cron).",
+    "reseal-secrets": "Seal stored sign-on client secrets with the current SECRET_KEY.",
 }
 ALIASES = {
     "seed-demo": "seed_demo",
@@ -42,6 +43,7 @@ ALIASES = {
     "delete-person": "delete_person",
     "apply-retention": "apply_retention",
     "mix-answers": "mix_answers",
+    "reseal-secrets": "reseal_secrets",
 }
 
 HELP = """usage: qdialog <command> [options]

@@ -25,6 +25,8 @@ PRODUCTION = MODE == "production"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+#: earlier keys, still accepted while SECRET_KEY is being changed (docs/sso.md, operator guide)
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

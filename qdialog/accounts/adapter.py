@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from qdialog.core import sealing
+
 from . import sso
 from .models import SignOnConnection
 
@@ -75,9 +77,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         active = set(SignOnConnection.objects.filter(is_active=True)
                      .values_list("social_app_id", flat=True))
-        return [app for app in super().list_apps(request, provider=provider,
+        apps = [app for app in super().list_apps(request, provider=provider,
                                                   client_id=client_id)
                 if app.pk in active]
+        for app in apps:  # in memory only, for the token request; never saved like this
+            app.secret = sealing.unseal(app.secret)
+        return apps
 
     def pre_social_login(self, request, sociallogin):
         provider_id = sociallogin.account.provider

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qdialog.core import sealing
+
 from . import sso
 from .adapter import password_refused_message
 from .models import SignOnConnection, SignOnDomain, User
@@ -40,7 +42,7 @@ class SignOnConnectionForm(forms.ModelForm):
     left empty when changing a connection, the stored one stays."""
 
     client_secret = forms.CharField(
-        label=_("client secret"), required=False, strip=True, max_length=400,
+        label=_("client secret"), required=False, strip=True, max_length=sealing.MAX_LENGTH,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Never shown again. When changing the connection, leave it empty to keep "
                     "the stored secret; after an error, enter it again."))

@@ -2,8 +2,9 @@
 
 Each connection generates allauth's SocialApp (provider `openid_connect`, provider_id = the
 connection's short name) that allauth's log-in and callback views read. The client secret is
-stored there only; it is never returned, shown or written to the audit log – its change is
-recorded as "client secret replaced"."""
+stored there only, sealed with a key derived from SECRET_KEY (core/sealing.py); it is never
+returned, shown or written to the audit log – its change is recorded as "client secret
+replaced"."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from qdialog.core import sealing
 from qdialog.core.audit import diff, log_action
 from qdialog.core.models import AuditAction
 from qdialog.core.notes import note
@@ -36,7 +38,7 @@ def _sync_app(connection: SignOnConnection, secret: str | None) -> SocialApp:
     app.name = connection.name[:APP_NAME_LENGTH]
     app.client_id = connection.client_id
     if secret:
-        app.secret = secret
+        app.secret = sealing.seal(secret)  # opened only in memory, by the adapter's list_apps
     app.settings = _app_settings(connection)
     app.save()
     return app
@@ -103,3 +105,20 @@ def sign_on_connection_delete(*, actor, connection: SignOnConnection) -> None:
     SocialAccount.objects.filter(provider=connection.slug).delete()
     connection.delete()
     app.delete()
+
+
+def sign_on_secrets_reseal(*, actor=None) -> int:
+    """Seal every connection's client secret with the current SECRET_KEY (after a rotation);
+    raises sealing.Unreadable, changing nothing, if one cannot be opened (the caller's
+    transaction). Each connection's audit log records it, never the secret."""
+    count = 0
+    for connection in (SignOnConnection.objects.exclude(social_app=None)
+                       .select_related("social_app")):
+        app = connection.social_app
+        if app.secret:
+            app.secret = sealing.reseal(app.secret)
+            app.save(update_fields=["secret"])
+            log_action(actor=actor, action=AuditAction.UPDATE, obj=connection,
+                       summary=note(gettext_noop("client secret sealed with the current key")))
+            count += 1
+    return count

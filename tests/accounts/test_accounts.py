@@ -25,6 +25,13 @@ def test_login_with_email_and_password(world):
     assert client.get(reverse("home")).context["user"] == world.people["mia"]
 
 
+def test_the_login_page_offers_the_password_reset_once(client, db):
+    body = client.get(reverse("account_login")).content.decode()
+    assert body.count(f'href="{reverse("account_reset_password")}"') == 1
+    assert body.count("Passwort vergessen?") == 1
+    assert "id_password_helptext" not in body  # not read out as the password's description
+
+
 def test_wrong_password_is_refused_with_a_message(world):
     response = login(english(), "mia@example.org", "wrong password")
     assert response.status_code == 400

@@ -4,6 +4,7 @@ real provider (tests/oidc_provider, django-oauth-toolkit in its own process)."""
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
@@ -11,11 +12,13 @@ from allauth.account.forms import default_token_generator
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
 from qdialog.accounts import services, sso
 from qdialog.accounts.models import SignOnConnection, SignOnDomain, User
+from qdialog.core import sealing
 from qdialog.core.models import AuditEntry
 from qdialog.tenancy.models import Membership, Role
 from tests.conftest import PASSWORD, make_user
@@ -86,7 +89,8 @@ def test_the_connection_generates_allauths_app_and_every_change_is_audited(
     app = connection.social_app
     assert (app.provider, app.provider_id, app.client_id) == (
         "openid_connect", SLUG, provider.client_id)
-    assert app.secret == provider.client_secret and app.settings == {"server_url": provider.url}
+    assert sealing.unseal(app.secret) == provider.client_secret
+    assert app.settings == {"server_url": provider.url}
     created = AuditEntry.objects.get(action="create", object_id=str(connection.pk),
                                      content_type__model="signonconnection")
     assert (created.actor, created.programme, created.municipality) == (
@@ -100,7 +104,7 @@ def test_the_connection_generates_allauths_app_and_every_change_is_audited(
     connection.refresh_from_db()
     app.refresh_from_db()
     assert connection.slug == SLUG  # the redirect address stays
-    assert app.secret == "a-new-secret-value" and app.name == "Neu"
+    assert sealing.unseal(app.secret) == "a-new-secret-value" and app.name == "Neu"
     assert changes["domains"] == [DOMAIN, f"kreis.example, {DOMAIN}"]
     assert changes["local_passwords_off"] == [False, True]
     updated = AuditEntry.objects.filter(action="update",
@@ -147,7 +151,7 @@ def test_an_operator_sets_up_a_connection_in_the_admin_site(world, operator, pro
     connection = SignOnConnection.objects.get()
     assert connection.issuer == provider.url  # the discovery suffix is dropped
     assert connection.domain_names == ["kreis.example", DOMAIN]
-    assert connection.social_app.secret == provider.client_secret
+    assert sealing.unseal(connection.social_app.secret) == provider.client_secret
     assert AuditEntry.objects.filter(action="create", actor=operator,
                                      programme=world.a).exists()
     assert provider.client_secret not in caplog.text
@@ -167,8 +171,8 @@ def test_an_operator_sets_up_a_connection_in_the_admin_site(world, operator, pro
     assert client.post(f"/admin/accounts/signonconnection/{connection.pk}/change/",
                        data).status_code == 302
     connection.refresh_from_db()
-    assert connection.local_passwords_off and connection.social_app.secret == \
-        provider.client_secret
+    assert connection.local_passwords_off
+    assert sealing.unseal(connection.social_app.secret) == provider.client_secret
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -435,3 +439,66 @@ def test_the_secret_is_not_logged_during_a_sign_on(mia, connection, provider, ca
     with caplog.at_level(logging.DEBUG):
         assert sso_log_in(Client(), "mia").status_code == 302
     assert provider.client_secret not in caplog.text
+
+
+def test_the_database_holds_the_client_secret_only_sealed(connection, provider, settings):
+    """A copy of the database or a backup without SECRET_KEY does not give the secret away;
+    the log-in reads it through the adapter, in memory only."""
+    from django.db import connection as db
+
+    with db.cursor() as cursor:
+        cursor.execute("SELECT secret FROM socialaccount_socialapp")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and all(sealing.is_sealed(value) for value in stored)
+    assert not any(provider.client_secret in value for value in stored)
+    from allauth.socialaccount.adapter import get_adapter
+
+    [app] = get_adapter().list_apps(None, provider=SLUG)
+    assert app.secret == provider.client_secret
+    # a changed sealed value is not opened: AES-GCM notices
+    broken = stored[0][:-4] + ("AAAA" if not stored[0].endswith("AAAA") else "BBBB")
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(broken)
+
+
+def test_a_rotated_secret_key_keeps_the_secret_readable_until_resealed(connection, provider,
+                                                                       settings):
+    from django.core.management import call_command
+
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 50, [old]
+    app = SocialApp.objects.get(pk=connection.social_app_id)
+    assert sealing.unseal(app.secret) == provider.client_secret  # through the fallback
+    out = io.StringIO()
+    call_command("reseal_secrets", stdout=out)
+    assert "Sealed 1 client secrets" in out.getvalue()
+    settings.SECRET_KEY_FALLBACKS = []
+    app.refresh_from_db()
+    assert sealing.unseal(app.secret) == provider.client_secret
+    # without the key it was sealed with, the command changes nothing and says what to do
+    settings.SECRET_KEY = "yet-another-key-" + "y" * 50
+    with pytest.raises(CommandError, match="SECRET_KEY_FALLBACKS"):
+        call_command("reseal_secrets", stdout=io.StringIO())
+    settings.SECRET_KEY_FALLBACKS = ["a-new-key-" + "x" * 50]
+    assert sealing.unseal(SocialApp.objects.get(pk=app.pk).secret) == provider.client_secret
+
+
+def test_a_secret_too_long_to_seal_is_refused_with_a_message(world, operator, provider):
+    response = _admin(operator).post("/admin/accounts/signonconnection/add/",
+                                     _form(world, provider, client_secret="s" * 101))
+    assert response.status_code == 200  # the admin site shows the form again
+    assert "100" in response.content.decode()
+    assert not SignOnConnection.objects.exists()
+
+
+def test_the_migration_seals_secrets_stored_before(connection, provider):
+    import importlib
+
+    from django.apps import apps
+
+    SocialApp.objects.filter(pk=connection.social_app_id).update(
+        secret=provider.client_secret)
+    migration = importlib.import_module("qdialog.accounts.migrations.0003_seal_client_secrets")
+    migration.seal_secrets(apps, None)
+    stored = SocialApp.objects.get(pk=connection.social_app_id).secret
+    assert sealing.is_sealed(stored) and sealing.unseal(stored) == provider.client_secret
