@@ -161,7 +161,11 @@ async def respondent(port: int, code: str, n: int) -> tuple[float, str]:
     if status != 303:
         return time.perf_counter() - start, f"POST {status}"
     # the browser follows the redirect to the thank-you page: a respondent's third request
-    location = re.search(rb"\r\nLocation: ([^\r\n]+)", head).group(1).decode()
+    # (header names in any case: HAProxy passes them on in lower case)
+    location = re.search(rb"\r\nlocation: *([^\r\n]+)", head, re.I)
+    if location is None:
+        return time.perf_counter() - start, "POST 303 without a Location"
+    location = location.group(1).decode()
     status, _, _ = await http(port, (f"GET {location} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                      f"Connection: close\r\n\r\n").encode())
     return time.perf_counter() - start, "ok" if status == 200 else f"DONE {status}"

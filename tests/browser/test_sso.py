@@ -53,6 +53,10 @@ def test_a_coordinator_signs_on_through_the_identity_provider(page, live_server,
     expect(page.get_by_role("button", name=LOG_IN_WITH)).to_be_visible()
     axe_check(page, "sign-on offer")
     shot(page, "sso-01-offer")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    axe_check(page, "sign-on offer on a phone")
+    shot(page, "sso-01-offer-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name=LOG_IN_WITH).click()
 
     # the identity provider's own log-in page, on its own port
@@ -100,5 +104,11 @@ def test_local_passwords_off_refuses_the_password_form(page, live_server, provid
     expect(offer).to_be_visible()
     axe_check(page, "password refused")
     shot(page, "sso-03-password-refused")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    expect(offer).to_be_visible()
+    expect(page.get_by_label("E-Mail")).to_have_value(f"mia@{DOMAIN}")  # what was typed stays
+    axe_check(page, "password refused on a phone")
+    shot(page, "sso-03-password-refused-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     offer.click()
     expect(page.get_by_role("button", name=LOG_IN_WITH)).to_be_visible()

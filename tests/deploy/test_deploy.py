@@ -75,7 +75,7 @@ def test_the_containerfile_uses_only_the_local_debian_base_and_locked_packages()
     assert "ARG BASE=localhost/qdialog-base:bookworm" in text
     assert not re.search(r"^ADD\s", text, re.M)  # ADD could fetch from anywhere
     assert not re.search(r"\b(curl|wget|apt-get)\b", "\n".join(instructions))
-    assert "--require-hashes -r /opt/qdialog/requirements.lock" in text
+    assert "--require-hashes -r /opt/qdialog/requirements-runtime.lock" in text
     user = [line for line in instructions if line.startswith("USER")]
     assert user and user[-1].split()[1].split(":")[0] not in ("0", "root")
     assert 'CMD ["/opt/qdialog/entrypoint.sh", "health"]' in text
@@ -84,6 +84,28 @@ def test_the_containerfile_uses_only_the_local_debian_base_and_locked_packages()
     build = (DEPLOY / "build-image.sh").read_text()
     assert "mmdebstrap" in build and "podman import" in build.replace("$PODMAN", "podman")
     assert "python3,python3-venv,libpango-1.0-0" in build
+
+
+def _pins(name):
+    return dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", (ROOT / name).read_text(), re.M))
+
+
+def test_the_images_lock_holds_the_same_pins_without_the_test_tools():
+    """requirements-runtime.lock (the image's) is made from requirements.lock as a constraint
+    (docs/development.md): every package at the very same version and hash, none of the test
+    extras."""
+    full, runtime = _pins("requirements.lock"), _pins("requirements-runtime.lock")
+    assert runtime and all(full.get(name) == version for name, version in runtime.items())
+    assert not {"pytest", "playwright", "hypothesis", "schemathesis", "ruff",
+                "django-oauth-toolkit", "scikit-learn"} & set(runtime)
+    assert {"django", "gunicorn", "psycopg", "numpy", "scipy", "weasyprint"} <= set(runtime)
+    text = {name: (ROOT / name).read_text() for name in ("requirements.lock",
+                                                         "requirements-runtime.lock")}
+    for name in runtime:
+        hashes = [set(re.findall(r"--hash=(sha256:[0-9a-f]{64})", re.search(
+            rf"^{re.escape(name)}==.*?(?=^\S)", text[lock] + "\nend", re.M | re.S).group(0)))
+            for lock in text]
+        assert hashes[0] == hashes[1], name
 
 
 def test_services_images_come_from_debian_packages():
