@@ -11,6 +11,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -38,9 +40,21 @@ class AccountAdapter(DefaultAccountAdapter):
         is refused for an address whose connection switched local passwords off."""
         super().pre_authenticate(request, **credentials)
         email = credentials.get("email") or credentials.get("username")
-        connection = sso.password_refused(email) if isinstance(email, str) else None
-        if connection is not None:
-            raise ValidationError(password_refused_message(connection), code="sign_on_only")
+        connection = sso.passwords_off_connection(email) if isinstance(email, str) else None
+        if connection is None:
+            return
+        # Operators keep their password. Only the right one lets them past: a wrong one gets
+        # the answer everybody of the domain gets – after as much hashing, and counted as a
+        # failed log-in like theirs – so that no try tells which addresses are operators'.
+        password = credentials.get("password") or ""
+        user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+        if sso.is_operator(user) and user.is_active:
+            if user.check_password(password):
+                return
+        else:
+            make_password(password)
+        user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
+        raise ValidationError(password_refused_message(connection), code="sign_on_only")
 
     def reauthenticate(self, user, password):
         if sso.password_refused(user.email, user) is not None:

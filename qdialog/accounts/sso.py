@@ -96,6 +96,13 @@ def is_operator(user) -> bool:
     return bool(user is not None and (user.is_staff or user.is_superuser))
 
 
+def passwords_off_connection(email: str) -> SignOnConnection | None:
+    """The connection covering the address that switched local passwords off, or None –
+    whoever the address belongs to."""
+    connection = connection_for_email(email)
+    return connection if connection is not None and connection.local_passwords_off else None
+
+
 def password_refused(email: str, user=None) -> SignOnConnection | None:
     """The connection that switched local passwords off for this address (its password log-in
     and reset are refused), or None. Operators keep their password."""

@@ -331,6 +331,36 @@ def test_operators_keep_their_password(world, passwords_off):
                                             "password": PASSWORD}).status_code == 302
 
 
+def test_a_wrong_password_does_not_tell_operators_from_others(mia, world, passwords_off):
+    """In a domain without local passwords only operators keep one. A wrong password for an
+    operator's address must read like any try for the domain – a person's, a non-existent
+    address's – or the answers would list the operator accounts."""
+    from qdialog.core import ratelimit
+
+    operator = make_user(f"betrieb@{DOMAIN}", "Betrieb")
+    operator.is_staff = True
+    operator.save()
+
+    def attempt(email):
+        client = Client(headers={"Accept-Language": "en"}, REMOTE_ADDR="10.9.9.9")
+        response = client.post("/accounts/login/", {"login": email, "password": "wrong" * 3})
+        assert not _logged_in_as(client)
+        page = response.content.decode()
+        return response.status_code, page.count("a password cannot be used for your address")
+
+    answers = {email: attempt(email) for email in (operator.email, mia.email,
+                                                   f"nobody@{DOMAIN}")}
+    assert len(set(answers.values())) == 1, answers
+    assert answers[operator.email] == (400, 1)
+    # every one of them counted as a failed log-in from the address (the spraying limit)
+    request = type("R", (), {"META": {"REMOTE_ADDR": "10.9.9.9"}})()
+    assert ratelimit.count("login-failed", request) == 3
+    # the operator's right password still logs in
+    client = Client()
+    assert client.post("/accounts/login/", {"login": operator.email,
+                                            "password": PASSWORD}).status_code == 302
+
+
 # --- the sign-on against the real provider ----------------------------------------------------
 
 def test_an_existing_account_signs_on(mia, connection, world):
