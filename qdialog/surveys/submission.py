@@ -21,6 +21,7 @@ a double click or a retry), the code was used ("used"), or the wave does not tak
 from __future__ import annotations
 
 import contextlib
+import re
 
 from django.db import IntegrityError, connection, transaction
 
@@ -86,7 +87,11 @@ def _insert_from(model, names: list[str], source: str, casts: dict) -> str:
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in names]
     columns = ", ".join(quote(f.column) for f in fields)
-    values = ", ".join(f"%s::{casts.get(f.name) or f.db_type(connection)}" for f in fields)
+    # types without a length: a value too long for its column then fails as with the ORM
+    # instead of being cut off by the cast
+    values = ", ".join(
+        f"%s::{casts.get(f.name) or re.sub(r'[(].*[)]', '', f.db_type(connection))}"
+        for f in fields)
     return (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
             f"SELECT {values} FROM {source} RETURNING 1")
 

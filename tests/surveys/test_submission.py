@@ -149,3 +149,20 @@ def test_at_the_same_moment_one_code_stores_once(survey, same_token):
     assert sorted(set(outcomes) - {"stored"}) == (["duplicate"] if same_token else ["used"])
     with unscoped("a test counts what was written"):
         assert Response.objects.count() == 1 and SubmissionToken.objects.count() == 1
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut_off(fenced):
+    """The statement casts its values without lengths: what the ORM would refuse is refused."""
+    from django.db import DataError, transaction
+
+    from qdialog.surveys import submission
+
+    row = {"id": 1234567, "wave": fenced.wave.pk, "municipality": None,
+           "submitted_on": dt.date.today(), "language": "de" * 20, "perspective": "",
+           "professional_system": "", "answers": {}, "vector": b"", "mixed": False}
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite does not enforce a column's length")
+    with pytest.raises(DataError), transaction.atomic():
+        submission.store(wave=fenced.wave, code_pk=None, token=fresh_token(), row=row,
+                         today=dt.date.today())
+    assert stored() == (0, 0, 0)
