@@ -254,8 +254,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Uploaded files and built reports: a directory (MEDIA_ROOT, shared between nodes), or an
+# S3-compatible object store when S3_BUCKET is set (django-storages; docs/operator-guide.md).
+# Files are only ever handed out through qdialog's own views, which check access: objects
+# stay private, no public or signed addresses are given out.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+_S3_VERIFY = env.str("S3_VERIFY", default="")
+DEFAULT_FILE_STORAGE_OPTIONS = {
+    "bucket_name": S3_BUCKET,
+    "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+    "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+    "region_name": env.str("S3_REGION", default="") or None,
+    "location": env.str("S3_PREFIX", default=""),
+    "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+    "signature_version": "s3v4",
+    # never replace a stored file that happens to have the same name (Django's own default)
+    "file_overwrite": False,
+    "default_acl": None,
+    "querystring_auth": True,
+    "object_parameters": ({"ServerSideEncryption": env.str("S3_SERVER_SIDE_ENCRYPTION")}
+                          if env.str("S3_SERVER_SIDE_ENCRYPTION", default="") else {}),
+    # S3_VERIFY: empty or "true" checks the certificate against the system's CAs, a path
+    # against that CA bundle; "false" only for a test endpoint
+    "verify": {"": None, "true": None, "false": False}.get(_S3_VERIFY.lower(), _S3_VERIFY),
+} if S3_BUCKET else {}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": DEFAULT_FILE_STORAGE_OPTIONS}
+        if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -35,6 +35,8 @@ from qdialog.tenancy.models import (
 PASSWORD = "correct horse battery"
 ROLES = ["anon", "alice", "carol", "mia", "paul", "oscar", "zoe"]
 
+pytest_plugins = ["tests.objectstore"]  # the S3 server and bucket fixtures
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _audit_walk():

@@ -274,3 +274,21 @@ def test_a_killed_worker_leaves_a_failed_report_that_can_be_built_again(tmp_path
                     "--no-startup-delay"], env=env, check=True, timeout=600,
                    capture_output=True)
     assert _status(db) == "done"
+
+
+def test_a_bundle_is_built_into_object_storage(client_for, answered, bucket, settings,
+                                               django_capture_on_commit_callbacks):
+    """With S3_BUCKET set, the parts and the ZIP are objects in the bucket; the parts are
+    removed once the bundle is there, the node's disk stays empty, and the bundle downloads
+    through the report view."""
+    report = _bundle(client_for("alice"), answered, django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert report.status == "done"
+    objects = bucket.objects()
+    assert list(objects) == [f"qdialog/{report.file.name}"]
+    assert sorted(zipfile.ZipFile(io.BytesIO(objects[f"qdialog/{report.file.name}"]))
+                  .namelist()) == ["landkreis-drei.pdf", "landkreis-eins.pdf", "stadt-zwei.pdf"]
+    assert not settings.MEDIA_ROOT.exists()
+    response = client_for("alice").get(reverse("reports:download", args=[report.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == objects[f"qdialog/{report.file.name}"]

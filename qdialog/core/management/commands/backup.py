@@ -1,4 +1,6 @@
-"""`qdialog backup ARCHIVE`: the whole database and the uploaded files in one .tar.gz.
+"""`qdialog backup ARCHIVE`: the whole database and the stored files in one .tar.gz.
+
+The files are read through Django's storage API: a directory (MEDIA_ROOT) or an S3 bucket.
 
 The database is written as Django's portable JSON (natural keys), so a backup taken on SQLite
 restores on PostgreSQL and back. For very large PostgreSQL installations pg_dump is faster;
@@ -9,14 +11,15 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
+
+from ...storage import describe, stored_names
 
 #: not data: rebuilt by migrate, or only of the moment
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry",
@@ -43,7 +46,6 @@ class Command(BaseCommand):
         payload = data.getvalue().encode()
         manifest = {"format": 1, "created": timezone.now().isoformat(),
                     "database": connection.vendor, "counts": counts()}
-        media = Path(settings.MEDIA_ROOT)
         with tarfile.open(archive, "w:gz") as tar:
             for name, content in [("manifest.json", json.dumps(manifest, indent=1).encode()),
                                   ("database.json", payload)]:
@@ -51,9 +53,12 @@ class Command(BaseCommand):
                 info.size = len(content)
                 tar.addfile(info, io.BytesIO(content))
             files = 0
-            if media.is_dir():
-                for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                    tar.add(path, arcname=f"media/{path.relative_to(media)}")
-                    files += 1
+            for name in stored_names():
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size = default_storage.size(name)
+                with default_storage.open(name, "rb") as handle:
+                    tar.addfile(info, handle)
+                files += 1
         self.stdout.write(f"Backup written to {archive}: "
-                          f"{sum(manifest['counts'].values())} records, {files} files.")
+                          f"{sum(manifest['counts'].values())} records, {files} files "
+                          f"from the {describe()}.")

@@ -1,20 +1,22 @@
 """`qdialog restore ARCHIVE`: restore a backup into an installation whose database is empty (or,
-with --replace, after deleting everything in it). Migrations run first; the counts of the
-backup's manifest are checked after loading."""
+with --replace, after deleting everything in it and in its file storage). Migrations run first;
+the counts of the backup's manifest are checked after loading. The files go back through
+Django's storage API: a directory (MEDIA_ROOT) or an S3 bucket."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ...storage import describe, stored_names
 from .backup import counts
 
 
@@ -43,15 +45,33 @@ class Command(BaseCommand):
                 call_command("flush", interactive=False, verbosity=0)
             with transaction.atomic():
                 call_command("loaddata", str(root / "database.json"), verbosity=0)
-            media = Path(settings.MEDIA_ROOT)
-            if replace and media.is_dir():
-                shutil.rmtree(media)
-            if (root / "media").is_dir():
-                shutil.copytree(root / "media", media, dirs_exist_ok=True)
+            if replace:
+                for name in list(stored_names()):
+                    default_storage.delete(name)
+            files = self.restore_files(root / "media")
         restored = counts()
         differing = {k: (v, restored.get(k)) for k, v in manifest["counts"].items()
                      if restored.get(k) != v}
         if differing:
             raise CommandError(f"restored counts differ from the backup: {differing}")
-        self.stdout.write(f"Restored {sum(restored.values())} records from {archive} "
-                          f"(backup of {manifest['created']}, {manifest['database']}).")
+        self.stdout.write(f"Restored {sum(restored.values())} records and {files} files from "
+                          f"{archive} (backup of {manifest['created']}, "
+                          f"{manifest['database']}) into the {describe()}.")
+
+    @staticmethod
+    def restore_files(media: Path) -> int:
+        """Each file back under its own name: the database refers to files by name."""
+        if not media.is_dir():
+            return 0
+        files = 0
+        for path in sorted(p for p in media.rglob("*") if p.is_file()):
+            name = path.relative_to(media).as_posix()
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            with path.open("rb") as handle:
+                saved = default_storage.save(name, File(handle))
+            if saved != name:
+                raise CommandError(f"the file {name} was stored as {saved}; the restore is "
+                                   "incomplete")
+            files += 1
+        return files
