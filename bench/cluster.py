@@ -19,7 +19,9 @@ Scenarios, in this order:
      built once, the bundle done, nothing left "being built";
   3. across nodes: a log-in form from node A posted to node B (CSRF), the session used on the
      other node, a file uploaded through one node and downloaded through the other, the
-     personal calendar address on both nodes;
+     personal calendar address on both nodes; then the same upload and download through two
+     more nodes that keep files in an S3 bucket (S3_BUCKET; moto's standalone S3 server) and
+     have no shared directory;
   4. ingest throughput (completions/s) through HAProxy with 1 and with 2 web nodes;
   5. rate limits counted across nodes (unknown survey codes from one address, alternating
      nodes), and HAProxy overwriting a client's own X-Real-IP.
@@ -414,7 +416,6 @@ def across_nodes(a: int, b: int, data) -> dict:
     from django.urls import reverse
 
     from qdialog.processes import services as processes
-    from qdialog.processes.models import EventFile
 
     checks = {}
     login = reverse("account_login")
@@ -432,7 +433,22 @@ def across_nodes(a: int, b: int, data) -> dict:
     cookie = f"csrftoken={cookie_of(head) or csrf_cookie}; sessionid={session}"
     status, _, body = get(a, "/", {"Cookie": cookie})
     checks["session_from_b_valid_on_a"] = status == 200 and b"Kora Cluster" in body
-    event = data["event"]
+    checks.update(file_across(a, b, cookie, data["event"])[0])
+    feed = reverse("processes:feed", args=[processes.feed_token(data["user"], data["home"])])
+    answers = [get(port, feed) for port in (a, b)]
+    checks["calendar_address_on_both_nodes"] = all(
+        status == 200 and b"BEGIN:VCALENDAR" in body and b"QE-Werkstatt Mehrknoten" in body
+        for status, _, body in answers)
+    return checks, cookie
+
+
+def file_across(a: int, b: int, cookie: str, event, prefix: str = "") -> dict:
+    """A file uploaded through node a, downloaded through node b: the same bytes."""
+    from django.urls import reverse
+
+    from qdialog.processes.models import EventFile
+
+    checks = {}
     page = reverse("processes:event", args=[event.pk])
     status, head, body = get(b, page, {"Cookie": cookie})
     token = CSRF_RE.search(body).group(1).decode() if status == 200 else ""
@@ -442,18 +458,51 @@ def across_nodes(a: int, b: int, data) -> dict:
     status, _, _ = post(a, reverse("processes:file_add", args=[event.pk]), payload,
                         {"Cookie": cookie}, content_type=kind)
     attached = EventFile.objects.filter(event=event).order_by("-pk").first()
-    checks["upload_through_a"] = status == 302 and attached is not None
+    checks[f"{prefix}upload_through_a"] = status == 302 and attached is not None
     if attached is not None:
         status, _, body = get(b, reverse("processes:file_download",
                                          args=[event.pk, attached.pk]), {"Cookie": cookie})
-        checks["download_through_b_same_bytes"] = status == 200 and body == content
+        checks[f"{prefix}download_through_b_same_bytes"] = status == 200 and body == content
     else:
-        checks["download_through_b_same_bytes"] = False
-    feed = reverse("processes:feed", args=[processes.feed_token(data["user"], data["home"])])
-    answers = [get(port, feed) for port in (a, b)]
-    checks["calendar_address_on_both_nodes"] = all(
-        status == 200 and b"BEGIN:VCALENDAR" in body and b"QE-Werkstatt Mehrknoten" in body
-        for status, _, body in answers)
+        checks[f"{prefix}download_through_b_same_bytes"] = False
+    return checks, attached
+
+
+def object_storage(stack: Stack, tmp: Path, env: dict, cookie: str, data) -> dict:
+    """Two more nodes with S3_BUCKET set, each with a media directory of its own that must stay
+    empty: a file uploaded through one is an object in the bucket and downloads through the
+    other. The S3 server is moto's standalone server (PyPI), on 127.0.0.1."""
+    import boto3
+
+    port = free_port()
+    stack.start("s3", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)])
+    checks = {"s3_server_started": wait_port(port, 60)}
+    if not checks["s3_server_started"]:
+        return checks
+    endpoint, bucket = f"http://127.0.0.1:{port}", "qdialog-cluster"
+    keys = {"S3_ACCESS_KEY_ID": "qdialog-bench", "S3_SECRET_ACCESS_KEY": secrets.token_hex(16)}
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id=keys["S3_ACCESS_KEY_ID"],
+                          aws_secret_access_key=keys["S3_SECRET_ACCESS_KEY"])
+    client.create_bucket(Bucket=bucket)
+    ports = {"c": free_port(), "d": free_port()}
+    for name, node in ports.items():
+        stack.start(f"web-{name}", ["sh", str(ENTRYPOINT), "web"], env={
+            **env, **keys, "S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint,
+            "S3_REGION": "us-east-1", "S3_PREFIX": "qdialog",
+            "MEDIA_ROOT": str(tmp / f"media-{name}"), "QDIALOG_BIND": f"127.0.0.1:{node}",
+            "QDIALOG_ROLE_FILE": str(tmp / f"role-{name}")})
+    checks["s3_nodes_ready"] = all(wait_ready(node) for node in ports.values())
+    found, attached = file_across(ports["c"], ports["d"], cookie, data["event"], prefix="s3_")
+    checks.update(found)
+    stored = [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    checks["s3_file_is_an_object_in_the_bucket"] = (
+        attached is not None and stored == [f"qdialog/{attached.file.name}"])
+    checks["s3_nodes_wrote_nothing_to_disk"] = not any(
+        any((tmp / f"media-{name}").rglob("*")) for name in ports
+        if (tmp / f"media-{name}").exists())
+    for name in ("web-c", "web-d", "s3"):
+        stack.kill(name)
     return checks
 
 
@@ -598,8 +647,9 @@ def run(args, tmp: Path, cluster) -> dict:
         checks["bundle_none_stuck"] = bundle.get("stuck") == 0
 
         # 3. across nodes
-        across = across_nodes(nodes["a"], nodes["b"], data)
+        across, cookie = across_nodes(nodes["a"], nodes["b"], data)
         checks.update(across)
+        checks.update(object_storage(stack, tmp, env, cookie, data))
 
         # 4. throughput with 1 and 2 web nodes
         codes = iter(data["codes"][args.respondents:])
