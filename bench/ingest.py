@@ -7,9 +7,12 @@
 Starts `qdialog serve` (gunicorn, 2 workers, production mode) on a free local port, then plays
 respondents with a lean asyncio HTTP client of its own: each one loads the questionnaire page
 (40 Likert items and 2 free texts on one page) with a personal code, submits it complete and
-follows the redirect to the thank-you page, as a browser does. For each concurrency level it
-reports completions per second, the p50/p95/p99 time of a whole respondent (its three
-requests) and the server's CPU time per completion (user + system of the
+follows the redirect to the thank-you page, as a browser does. It also measures, in the same
+run, GET /livez through qdialog's whole middleware chain and a bare Django view
+(bench/bare_django.py) under gunicorn with as many workers, and states each completion's cost
+as a number of bare Django requests: a figure that does not depend on the machine's speed.
+For each concurrency level it reports completions per second, the p50/p95/p99 time of a whole
+respondent (its three requests) and the server's CPU time per completion (user + system of the
 gunicorn master and its workers, read from /proc: the load client does not count), and checks
 that the stored answer sets equal the completions.
 The last line is one JSON object with all figures.
@@ -226,6 +229,28 @@ async def run_floor(port: int, server_pid: int, requests: int = 2000,
     return round((server_cpu_seconds(server_pid) - before) * 1000 / requests, 3)
 
 
+def bare_django_floor(workers: int) -> float:
+    """Server CPU per request of a bare Django view (bench/bare_django.py) under gunicorn with
+    as many sync workers: the reference that does not depend on the machine's speed."""
+    port = free_port()
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "bench.bare_django:application", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "error"], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return asyncio.run(run_floor(port, server.pid))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--levels", default="1,10,50")
@@ -269,6 +294,10 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    bare = bare_django_floor(args.workers)
+    for r in results:
+        per = r["server_cpu_ms_per_completion"]
+        r["bare_django_requests_per_completion"] = round(per / bare, 1) if per and bare else None
     completions = sum(r["completions"] for r in results) + warm["completions"]
     print(f"database: {database}; app server: qdialog serve, {args.workers} workers; "
           f"questionnaire: {ITEMS} Likert items + 2 free texts")
@@ -284,12 +313,16 @@ def main():
     print(f"floor: {floor} ms server CPU per request for GET /livez (a view that does "
           f"nothing, through the whole middleware chain): {round(3 * floor, 2)} ms for a "
           f"respondent's three requests")
+    print(f"bare Django: {bare} ms server CPU per request (bench/bare_django.py: one view, no "
+          f"middleware, same gunicorn workers); a completion costs "
+          f"{[r['bare_django_requests_per_completion'] for r in results]} of them")
     if database == "postgresql":
         programme.delete()
     print(json.dumps({"benchmark": "ingest", "database": database, "workers": args.workers,
                       "items": ITEMS, "levels": results, "stored": stored,
                       "completions_including_warmup": completions,
                       "floor_cpu_ms_per_request": floor,
+                      "bare_django_cpu_ms_per_request": bare,
                       "stored_equals_completions": stored == completions}))
 
 
